@@ -225,7 +225,7 @@ var (
 	InfluenceLevels = []string{"major", "important"}
 	ValueStages     = []string{"purchased", "intends", "event", "enquiry"}
 	// InterestTopics are enquiries that signal a potential VIP (DOMAIN.md §3).
-	InterestTopics = []string{"private_banking", "fx", "safe_deposit_box", "study_abroad", "deposit_certificate", "corporate_business", "credit_limit_too_low", "wealth_management", "large_transaction"}
+	InterestTopics = []string{"private_banking", "fx", "safe_deposit_box", "study_abroad", "deposit_certificate", "corporate_business", "credit_limit_too_low", "wealth_management", "large_transaction", "premium_card"}
 )
 
 // Prospect carries the MAN qualification facts for a sales prospect: Money, Authority, Need.
