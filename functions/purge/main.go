@@ -1,0 +1,70 @@
+// Command purge is the scheduled Lambda that deletes customers past retention: it reads its
+// configuration, connects to the DynamoDB table and runs hygiene.Purge on each schedule.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/store/dynamo"
+)
+
+// config is read from the environment: TABLE_NAME (required), POLICY_PATH (a policy file
+// read over the embedded defaults; none means the defaults), DRY_RUN (true: report only),
+// DYNAMODB_ENDPOINT (e.g. DynamoDB Local; none means AWS).
+type config struct {
+	Table      string
+	PolicyPath string
+	DryRun     bool
+	Endpoint   string
+}
+
+func configFrom(getenv func(string) string) (config, error) {
+	cfg := config{Table: getenv("TABLE_NAME"), PolicyPath: getenv("POLICY_PATH"), Endpoint: getenv("DYNAMODB_ENDPOINT")}
+	if cfg.Table == "" {
+		return config{}, fmt.Errorf("TABLE_NAME is not set")
+	}
+	if v := getenv("DRY_RUN"); v != "" {
+		dry, err := strconv.ParseBool(v)
+		if err != nil {
+			return config{}, fmt.Errorf("DRY_RUN=%q: want true or false", v)
+		}
+		cfg.DryRun = dry
+	}
+	return cfg, nil
+}
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	if err := run(logger); err != nil {
+		logger.Error("purge function cannot start", "error", err.Error())
+		os.Exit(1)
+	}
+}
+
+func run(logger *slog.Logger) error {
+	cfg, err := configFrom(os.Getenv)
+	if err != nil {
+		return err
+	}
+	policy := hygiene.DefaultPolicy()
+	if cfg.PolicyPath != "" {
+		if policy, err = hygiene.LoadPolicy(cfg.PolicyPath); err != nil {
+			return err
+		}
+	}
+	st, err := dynamo.Connect(context.Background(), dynamo.Config{Table: cfg.Table, Endpoint: cfg.Endpoint})
+	if err != nil {
+		return err
+	}
+	h := &handler{store: st, policy: policy, dryRun: cfg.DryRun, clock: time.Now, logger: logger}
+	lambda.Start(h.handle)
+	return nil
+}
