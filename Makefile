@@ -44,3 +44,7 @@ bench:
 
 clean:
 	rm -rf bin dist
+
+## bench-dedup: pairwise precision, recall and F1 of the whole workflow on the record-linkage data
+bench-dedup:
+	bash infra/bench/dedup.sh

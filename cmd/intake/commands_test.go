@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCmd runs one intake command in-process and returns its exit code and output.
+func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+const importFile = `{"sourceRef":"a1","channel":"import","kind":"person","person":{"name":"张三","idDocument":{"type":"cn_resident_id","number":"11010519491231002X"}}}
+{"sourceRef":"a2","channel":"import","kind":"person","person":{"name":"张三","phones":["13800138000"],"idDocument":{"type":"cn_resident_id","number":"11010519491231002X"}}}
+{"sourceRef":"b1","channel":"import","kind":"person","person":{"name":"Maria Rossi","birthDate":"1980-05-05"}}
+{"sourceRef":"bad","channel":"import","kind":"person","person":{"name":"李四","birthDate":"2999-01-01"}}
+not json at all
+`
+
+func TestImportRunsEveryRecordThroughTheWorkflowAndExportLinksListsThem(t *testing.T) {
+	data := t.TempDir()
+	file := filepath.Join(t.TempDir(), "in.ndjson")
+	if err := os.WriteFile(file, []byte(importFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "", "import", "--data", data, file)
+	if code != exitOK {
+		t.Fatalf("import exit %d: %s", code, errOut)
+	}
+	var sum importSummary
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil {
+		t.Fatalf("summary line: %v\n%s", err, out)
+	}
+	if sum.Records != 5 || sum.Outcomes["FILED"] != 3 || sum.Outcomes["REJECTED"] != 1 || len(sum.Unreadable) != 1 || sum.Unreadable[0] != 5 {
+		t.Fatalf("summary = %+v, want 3 filed, 1 rejected, line 5 unreadable", sum)
+	}
+
+	// Importing the same file again changes nothing.
+	if code, _, errOut := runCmd(t, "", "import", "--data", data, file); code != exitOK {
+		t.Fatalf("re-import exit %d: %s", code, errOut)
+	}
+	code, out, errOut = runCmd(t, "", "export", "links", "--data", data)
+	if code != exitOK {
+		t.Fatalf("export exit %d: %s", code, errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 5 || strings.Join(rows[0], ",") != "source_ref,submission_id,customer_id,decision" {
+		t.Fatalf("export:\n%s\nwant a header and four submissions", out)
+	}
+	customerOf := map[string]string{}
+	for _, r := range rows[1:] {
+		customerOf[r[0]] = r[2]
+	}
+	if customerOf["a1"] == "" || customerOf["a1"] != customerOf["a2"] || customerOf["b1"] == customerOf["a1"] || customerOf["bad"] != "" {
+		t.Fatalf("links = %v, want a1 and a2 on one customer, b1 on another, bad on none", customerOf)
+	}
+}
+
+func TestSweepAndPurgeReportWithoutPersonalData(t *testing.T) {
+	data := t.TempDir()
+	file := filepath.Join(t.TempDir(), "in.ndjson")
+	if err := os.WriteFile(file, []byte(importFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCmd(t, "", "import", "--data", data, file); code != exitOK {
+		t.Fatalf("import: %s", errOut)
+	}
+	later := "2036-01-01T00:00:00Z"
+	code, out, errOut := runCmd(t, "", "sweep", "--data", data, "--dry-run", "--now", later)
+	if code != exitOK || !strings.Contains(out, "dry run") || !strings.Contains(out, "refresh_period_elapsed") {
+		t.Fatalf("sweep dry run exit %d:\n%s%s", code, out, errOut)
+	}
+	code, out, _ = runCmd(t, "", "purge", "--data", data, "--now", later, "--json")
+	if code != exitOK {
+		t.Fatalf("purge exit %d", code)
+	}
+	for _, personal := range []string{"张三", "Maria", "13800138000", "11010519491231002X"} {
+		if strings.Contains(out, personal) {
+			t.Fatalf("the purge report shows personal data %q", personal)
+		}
+	}
+	if code, _, _ := runCmd(t, "", "sweep", "--data", data, "--now", "not-a-time"); code != exitUsage {
+		t.Fatalf("a bad --now gave exit %d, want %d", code, exitUsage)
+	}
+}
