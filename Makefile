@@ -23,6 +23,7 @@ test: lint tools test-unit test-fuzz
 ## tools: the pinned npm tooling (DynamoDB Local, aws-local-stepfunctions, Node 22, ASL validators)
 tools:
 	bash infra/tools/install.sh >/dev/null
+	bash infra/tools/install-chromium.sh
 
 test-unit:
 	$(GO) test -count=1 -timeout 20m ./...

@@ -61,7 +61,12 @@ type server struct {
 // prints its address.
 func startServer(t *testing.T, data string) *server {
 	t.Helper()
-	cmd := exec.Command(intakeBinary(t), "serve", "--addr", "127.0.0.1:0", "--data", data)
+	return startCommand(t, exec.Command(intakeBinary(t), "serve", "--addr", "127.0.0.1:0", "--data", data), data)
+}
+
+// startCommand starts a prepared `intake serve` command and reads its announcements.
+func startCommand(t *testing.T, cmd *exec.Cmd, data string) *server {
+	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
