@@ -37,13 +37,17 @@ func (s *Steps) File(ctx context.Context, in FileInput) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	d, scored := in.Dedupe, &in.Score
+	// fresh says whether the decision was made by this call, against the store as it is now,
+	// rather than by the Dedupe state earlier.
+	d, scored, fresh := in.Dedupe, &in.Score, false
 	for attempt := 0; ; attempt++ {
-		f, err := s.filing(ctx, sub, canon, d, scored)
-		if err != nil {
+		f, err := s.filing(ctx, sub, canon, d, scored, fresh)
+		if err != nil && !errors.Is(err, errStale) {
 			return Result{}, err
 		}
-		err = s.d.Store.File(ctx, f)
+		if err == nil {
+			err = s.d.Store.File(ctx, f)
+		}
 		if err == nil {
 			s.d.Logger.Info("submission filed", "submission", sub.ID, "customer", f.Customer.ID, "decision", string(f.Submission.Outcome.Decision))
 			if f.NewCustomer {
@@ -56,7 +60,7 @@ func (s *Steps) File(ctx context.Context, in FileInput) (Result, error) {
 			}
 			return resultOf(f.Submission), nil
 		}
-		if !errors.Is(err, store.ErrDuplicateKey) && !errors.Is(err, store.ErrConflict) {
+		if !errors.Is(err, store.ErrDuplicateKey) && !errors.Is(err, store.ErrConflict) && !errors.Is(err, errStale) {
 			return Result{}, transientStore("file", err)
 		}
 		if attempt == maxRedecisions {
@@ -69,16 +73,23 @@ func (s *Steps) File(ctx context.Context, in FileInput) (Result, error) {
 		if d, err = s.decide(ctx, sub, canon); err != nil {
 			return Result{}, err
 		}
-		scored = nil
+		scored, fresh = nil, true
 	}
 }
 
+// errStale says a decision predates a filing that took one of the submission's unique
+// identifiers: it must be made again before anything is written.
+var errStale = errors.New("decision predates the current owner of a unique identifier")
+
 // filing assembles everything one filing writes.
-func (s *Steps) filing(ctx context.Context, sub store.Submission, canon customer.Submission, d Dedupe, scored *Scored) (store.Filing, error) {
+func (s *Steps) filing(ctx context.Context, sub store.Submission, canon customer.Submission, d Dedupe, scored *Scored, fresh bool) (store.Filing, error) {
 	keys := s.keys(sub, canon)
 	keys, owner, err := s.claimable(ctx, keys, d)
 	if err != nil {
 		return store.Filing{}, err
+	}
+	if owner != "" && d.Decision == customer.DecisionNew && !fresh {
+		return store.Filing{}, errStale
 	}
 	if owner != "" && d.Decision == customer.DecisionNew {
 		// A unique identifier of this submission belongs to a customer the matcher did not
