@@ -7,9 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/scanstore"
 )
 
 func init() {
@@ -75,7 +77,7 @@ func runEngine(ctx context.Context, s *site, name string, now time.Time, dryRun 
 	if name == "sweep" {
 		return hygiene.Sweep(ctx, s.store, s.policy, hygiene.SweepOptions{Now: now, DryRun: dryRun, Progress: progress})
 	}
-	return hygiene.Purge(ctx, s.store, s.policy, hygiene.PurgeOptions{Now: now, DryRun: dryRun, Progress: progress})
+	return hygiene.Purge(ctx, s.store, s.policy, hygiene.PurgeOptions{Now: now, DryRun: dryRun, Progress: progress, Images: s.images()})
 }
 
 func printHygieneReport(w io.Writer, name string, rep hygiene.Report) {
@@ -93,3 +95,6 @@ func printHygieneReport(w io.Writer, name string, rep hygiene.Report) {
 		fmt.Fprintf(w, "  %s\t%v\n", c.ID, codes)
 	}
 }
+
+// images is where the site keeps card-scan images.
+func (s *site) images() *scanstore.Local { return scanstore.NewLocal(filepath.Join(s.dir, "images")) }

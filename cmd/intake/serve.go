@@ -71,6 +71,7 @@ func serve(ctx context.Context, sf siteFlags, addr string, workers int, every ti
 	}
 	handler := httpapi.New(httpapi.Config{}, httpapi.Deps{
 		Store: s.store, Starter: runner, Forms: fm, Auth: auth.NewLocal(staffKey, nil), Logger: log,
+		Images: s.images(), Policy: s.policy, Scorer: s.score,
 	})
 	site := http.NewServeMux()
 	site.Handle("/v1/", handler)

@@ -11,7 +11,10 @@ import (
 
 	"github.com/intake-project/intake/shared/auth"
 	"github.com/intake-project/intake/shared/forms"
+	"github.com/intake-project/intake/shared/hygiene"
 	"github.com/intake-project/intake/shared/ids"
+	"github.com/intake-project/intake/shared/scanstore"
+	"github.com/intake-project/intake/shared/score"
 	"github.com/intake-project/intake/shared/store"
 	"github.com/intake-project/intake/shared/validate"
 )
@@ -34,6 +37,13 @@ type Deps struct {
 	NewID  func() string
 	// Rules are the site's validation rules (vocabularies, phone region); Now is set per request.
 	Rules validate.Rules
+	// Policy is the hygiene policy consent withdrawals, relationship ends and merges set due
+	// dates under; Scorer rescores merged customers. They default to hygiene.DefaultPolicy()
+	// and score.Default().
+	Policy *hygiene.Policy
+	Scorer *score.Engine
+	// Images keeps the images of card scans; nil keeps none (an image still confirms the card).
+	Images scanstore.Store
 }
 
 // Config holds the handler's limits and addressing; zero fields take the defaults below.
@@ -131,6 +141,8 @@ func New(cfg Config, deps Deps) http.Handler {
 	h.mux.HandleFunc("GET /v1/submissions/{id}", h.public(h.submissionStatus))
 	h.mux.HandleFunc("OPTIONS /v1/submissions/{id}", h.preflight)
 	h.mux.HandleFunc("GET /v1/customers/{id}", h.staff(h.customer))
+	h.registerStaff()
+	h.registerCards()
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /openapi.json", h.openapi)
 	for path, allow := range map[string]string{

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	_ "embed"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -29,9 +31,11 @@ type SubmissionStatus struct {
 	Failure     string                `json:"failure,omitempty"`
 }
 
-// CustomerView is a customer as staff see it, with the first page of its history.
+// CustomerView is a customer as staff see it: every attribute with its provenance, the
+// current view survivorship makes of them (customer.View), and the first page of its history.
 type CustomerView struct {
 	Customer    customer.Customer       `json:"customer"`
+	View        customer.Submission     `json:"view"`
 	History     []customer.HistoryEntry `json:"history"`
 	HistoryNext string                  `json:"historyNext,omitempty"`
 }
@@ -136,7 +140,7 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request, _ auth.Princi
 		writeProblem(w, r, probNotFound, "No customer has this ID.", "没有这个编号的客户。", nil)
 		return
 	}
-	c, err := h.deps.Store.GetCustomer(r.Context(), id)
+	v, err := h.customerView(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, probNotFound, "No customer has this ID.", "没有这个编号的客户。", nil)
 		return
@@ -145,10 +149,18 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request, _ auth.Princi
 		h.internal(w, r, modeJSON, "get customer", err)
 		return
 	}
-	hist, next, err := h.deps.Store.History(r.Context(), id, store.Page{Limit: historyPage})
+	writeJSON(w, http.StatusOK, v)
+}
+
+// customerView reads a customer and the first page of its history.
+func (h *handler) customerView(ctx context.Context, id string) (CustomerView, error) {
+	c, err := h.deps.Store.GetCustomer(ctx, id)
 	if err != nil {
-		h.internal(w, r, modeJSON, "customer history", err)
-		return
+		return CustomerView{}, err
+	}
+	hist, next, err := h.deps.Store.History(ctx, id, store.Page{Limit: historyPage})
+	if err != nil {
+		return CustomerView{}, fmt.Errorf("customer history: %w", err)
 	}
 	if hist == nil {
 		hist = []customer.HistoryEntry{}
@@ -156,7 +168,9 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request, _ auth.Princi
 	if c.Attributes == nil {
 		c.Attributes = []customer.Attribute{}
 	}
-	writeJSON(w, http.StatusOK, CustomerView{Customer: c, History: hist, HistoryNext: next})
+	view := customer.View(c.Attributes)
+	view.Kind = c.Kind
+	return CustomerView{Customer: c, View: view, History: hist, HistoryNext: next}, nil
 }
 
 // healthProbeID is an ID no submission has; reading it proves the store answers.

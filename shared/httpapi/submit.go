@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -30,6 +31,9 @@ type Accepted struct {
 type caller struct {
 	form  *forms.Form
 	staff *auth.Principal
+	// keepCollector keeps a collectedBy the staff member sent: a card scan names the member of
+	// staff who collected the card, who need not be the one scanning it.
+	keepCollector bool
 }
 
 // scope keeps one caller's idempotency keys apart from another's.
@@ -134,40 +138,78 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	shapeErrs, err := checkShape(doc, h.cfg.MaxDepth, h.cfg.MaxArrayLen, h.cfg.MaxStringBytes)
-	if err != nil {
-		h.fail(w, r, m, probMalformed, "The body is not well-formed JSON.", "请求内容不是有效的 JSON。", nil)
-		return
-	}
-	if len(shapeErrs) > 0 {
-		h.fail(w, r, m, probMalformed, "The submission breaks the size limits.", "提交内容超出大小限制。", shapeErrs)
-		return
-	}
-	sub, decodeErrs, err := decodeSubmission(doc)
-	if err != nil {
-		h.fail(w, r, m, probMalformed, "The body is not well-formed JSON.", "请求内容不是有效的 JSON。", nil)
-		return
-	}
-	if len(decodeErrs) > 0 {
-		h.fail(w, r, m, probMalformed, "Some fields are unknown or have the wrong type.", "部分字段未知或类型错误。", decodeErrs)
+	sub, ok := h.decodeDoc(w, r, m, doc)
+	if !ok {
 		return
 	}
 
 	now := h.deps.Clock().UTC()
-	errs := who.stamp(&sub, now)
-	errs = append(errs, h.check(sub, now)...)
-	if len(errs) > 0 {
-		h.fail(w, r, m, probInvalid, "Some fields need correcting.", "部分字段需要修改。", errs)
+	if !h.admit(w, r, m, who, &sub, now, nil) {
 		return
 	}
+	rec := newRecord(h.deps.NewID(), who, &sub, now, bodyHash, idemKey)
+	stored, created, err := h.record(r.Context(), rec)
+	if errors.Is(err, errIdempotencyConflict) {
+		h.fail(w, r, m, probConflict, "This Idempotency-Key was used for a different submission.", "该幂等键已用于另一份不同的提交。", nil)
+		return
+	}
+	if err != nil {
+		h.internal(w, r, m, "store submission", err)
+		return
+	}
+	h.startPending(r, stored, created)
+	h.accepted(w, r, m, who, stored.ID)
+}
 
+// The steps below are shared by every route that takes a submission: /v1/submissions and the
+// card scans.
+
+// decodeDoc checks a submission document against the size limits and decodes it strictly;
+// ok is false when it has answered.
+func (h *handler) decodeDoc(w http.ResponseWriter, r *http.Request, m mode, doc []byte) (customer.Submission, bool) {
+	shapeErrs, err := checkShape(doc, h.cfg.MaxDepth, h.cfg.MaxArrayLen, h.cfg.MaxStringBytes)
+	if err != nil {
+		h.fail(w, r, m, probMalformed, "The body is not well-formed JSON.", "请求内容不是有效的 JSON。", nil)
+		return customer.Submission{}, false
+	}
+	if len(shapeErrs) > 0 {
+		h.fail(w, r, m, probMalformed, "The submission breaks the size limits.", "提交内容超出大小限制。", shapeErrs)
+		return customer.Submission{}, false
+	}
+	sub, decodeErrs, err := decodeSubmission(doc)
+	if err != nil {
+		h.fail(w, r, m, probMalformed, "The body is not well-formed JSON.", "请求内容不是有效的 JSON。", nil)
+		return customer.Submission{}, false
+	}
+	if len(decodeErrs) > 0 {
+		h.fail(w, r, m, probMalformed, "Some fields are unknown or have the wrong type.", "部分字段未知或类型错误。", decodeErrs)
+		return customer.Submission{}, false
+	}
+	return sub, true
+}
+
+// admit stamps what the system says about a submission and validates it, answering 422 with
+// the caller's own field errors (pre) and the rules' together; ok is false when it has answered.
+func (h *handler) admit(w http.ResponseWriter, r *http.Request, m mode, who caller, sub *customer.Submission, now time.Time, pre []customer.FieldError) bool {
+	errs := append(pre, who.stamp(sub, now)...)
+	errs = append(errs, h.check(*sub, now)...)
+	if len(errs) > 0 {
+		h.fail(w, r, m, probInvalid, "Some fields need correcting.", "部分字段需要修改。", errs)
+		return false
+	}
+	return true
+}
+
+// newRecord is the stored form of an admitted submission, status RECEIVED, with the caller's
+// idempotency key scoped to the caller and hashed.
+func newRecord(id string, who caller, sub *customer.Submission, now time.Time, bodyHash, idemKey string) store.Submission {
 	rec := store.Submission{
-		ID:         h.deps.NewID(),
+		ID:         id,
 		BodyHash:   bodyHash,
 		Status:     store.StatusReceived,
 		ReceivedAt: now,
 		UpdatedAt:  now,
-		Payload:    &sub,
+		Payload:    sub,
 	}
 	if who.form != nil {
 		rec.FormKey = who.form.Key
@@ -176,24 +218,37 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		scoped := sha256.Sum256([]byte(who.scope() + "\x00" + idemKey))
 		rec.IdempotencyKey = hex.EncodeToString(scoped[:])
 	}
-	stored, created, err := h.deps.Store.CreateSubmission(r.Context(), rec)
+	return rec
+}
+
+// errIdempotencyConflict: the Idempotency-Key was used before with another body.
+var errIdempotencyConflict = errors.New("idempotency key used for another body")
+
+// record stores a submission unless its idempotency key was used before: then it returns the
+// stored one (created false) when the body is the same, errIdempotencyConflict otherwise.
+func (h *handler) record(ctx context.Context, rec store.Submission) (store.Submission, bool, error) {
+	stored, created, err := h.deps.Store.CreateSubmission(ctx, rec)
 	if err != nil {
-		h.internal(w, r, m, "store submission", err)
+		return store.Submission{}, false, err
+	}
+	if !created && stored.BodyHash != rec.BodyHash {
+		return store.Submission{}, false, errIdempotencyConflict
+	}
+	return stored, created, nil
+}
+
+// startPending starts the workflow of a new submission, and again of a replayed one that is
+// still pending, so that a client retrying after a failed start also re-drives it; starting
+// twice is harmless. A failed start is logged, not answered: the submission is stored and the
+// runner's re-drive (or the client's retry) starts it.
+func (h *handler) startPending(r *http.Request, stored store.Submission, created bool) {
+	if !created && stored.Status != store.StatusReceived {
 		return
 	}
-	if !created && stored.BodyHash != bodyHash {
-		h.fail(w, r, m, probConflict, "This Idempotency-Key was used for a different submission.", "该幂等键已用于另一份不同的提交。", nil)
-		return
+	if err := h.deps.Starter.Start(r.Context(), stored.ID); err != nil {
+		h.log.LogAttrs(r.Context(), slog.LevelError, "start workflow",
+			slog.String("requestId", requestID(r.Context())), slog.String("submissionId", stored.ID), slog.String("error", err.Error()))
 	}
-	// A replay starts the workflow again when the submission is still pending, so a client
-	// retrying after a failed start also re-drives it; starting twice is harmless.
-	if created || stored.Status == store.StatusReceived {
-		if err := h.deps.Starter.Start(r.Context(), stored.ID); err != nil {
-			h.log.LogAttrs(r.Context(), slog.LevelError, "start workflow",
-				slog.String("requestId", requestID(r.Context())), slog.String("submissionId", stored.ID), slog.String("error", err.Error()))
-		}
-	}
-	h.accepted(w, r, m, who, stored.ID)
 }
 
 // stamp fills in what the system, not the sender, says about a submission, and refuses what a
@@ -205,7 +260,9 @@ func (c caller) stamp(s *customer.Submission, now time.Time) []customer.FieldErr
 		if s.Channel == "" {
 			s.Channel = customer.ChannelStaffEntry
 		}
-		s.CollectedBy = c.staff.Subject
+		if s.CollectedBy == "" || !c.keepCollector {
+			s.CollectedBy = c.staff.Subject
+		}
 		return nil
 	}
 	if s.Channel == "" {

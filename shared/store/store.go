@@ -139,7 +139,22 @@ type Review struct {
 	CreatedAt    time.Time             `json:"createdAt"`
 	DecidedAt    *time.Time            `json:"decidedAt,omitempty"`
 	DecidedBy    string                `json:"decidedBy,omitempty"`
-	Version      int64                 `json:"version"`
+	// Note is the decider's remark. It stays with the review and never enters the audit log.
+	Note    string `json:"note,omitempty"`
+	Version int64  `json:"version"`
+}
+
+// Merge joins two customers found to be one: everything of From moves onto Into and From is
+// deleted. Review is the review that decided it, as it should be stored (the store sets its
+// status to merged and writes it one version above the stored one, which must be open and
+// name both customers).
+type Merge struct {
+	From, Into string
+	Review     Review
+	Audit      AuditEntry
+	// At is when the merge happens: Into's UpdatedAt, and the decision time of other open
+	// reviews of the same pair, which the merge settles too.
+	At time.Time
 }
 
 // CardStatus is where an information card stands.
@@ -259,6 +274,16 @@ type Store interface {
 	// MarkDistinct remembers that two customers are not the same person; Distinct tells.
 	MarkDistinct(ctx context.Context, a, b string) error
 	Distinct(ctx context.Context, a, b string) (bool, error)
+	// MergeCustomers moves everything of m.From onto m.Into and deletes m.From: Into gets
+	// From's attributes (with their provenance), submissions and lookup keys (unique keys and
+	// block entries then lead to Into), its history entries, the later LastActivityAt and
+	// KYCGrade if either has it; From's submissions are re-pointed to Into, and so are the
+	// reviews, cards and distinct pairs naming From; m.Review is stored as merged and m.Audit
+	// appended. It recomputes nothing: the caller rescores Into and sets its due dates.
+	// Merging is idempotent in its result, so an interrupted merge can be run again. A
+	// missing customer or review is ErrNotFound; a review that is not open, or that does not
+	// name both customers, is ErrConflict.
+	MergeCustomers(ctx context.Context, m Merge) error
 
 	CreateCard(ctx context.Context, c Card) error
 	GetCard(ctx context.Context, id string) (Card, error)

@@ -26,6 +26,9 @@ type Store struct {
 	table string
 	// now is the clock for the timestamps the store sets itself.
 	now func() time.Time
+	// mergeTxMax, when set, lowers the transaction size above which a merge runs as a
+	// sequence, so tests can take that path with small customers.
+	mergeTxMax int
 }
 
 var _ store.Store = (*Store)(nil)

@@ -272,13 +272,20 @@ func (s *Store) queryAll(ctx context.Context, sp span) ([]item, error) {
 
 // batchGet reads the submissions that exist among ids.
 func (s *Store) batchGet(ctx context.Context, ids []string) ([]item, error) {
+	keys := make([]item, 0, len(ids))
+	for _, sid := range ids {
+		keys = append(keys, key(submissionPK(sid), skSubmission))
+	}
+	return s.batchGetItems(ctx, keys)
+}
+
+// batchGetItems reads the items that exist among keys, strongly consistent, in BatchGetItem
+// chunks, asking again for unprocessed keys.
+func (s *Store) batchGetItems(ctx context.Context, keys []item) ([]item, error) {
+	keys = uniqueKeys(keys)
 	var out []item
-	for start := 0; start < len(ids); start += batchGetMax {
-		var keys []item
-		for _, sid := range ids[start:min(start+batchGetMax, len(ids))] {
-			keys = append(keys, key(submissionPK(sid), skSubmission))
-		}
-		req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
+	for chunk := range slices.Chunk(keys, batchGetMax) {
+		req := map[string]types.KeysAndAttributes{s.table: {Keys: chunk, ConsistentRead: aws.Bool(true)}}
 		for attempt := 0; len(req) > 0; attempt++ {
 			if attempt == batchAttempts {
 				return nil, errors.New("batch get: unprocessed keys remain after retries")

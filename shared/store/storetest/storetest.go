@@ -29,10 +29,14 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	var tests []contractTest
 	for _, group := range [][]contractTest{
 		submissionTests, filingTests, candidateTests, customerTests, purgeTests,
-		reviewTests, cardTests, auditTests, linkTests, pagingTests,
+		reviewTests, mergeTests, cardTests, auditTests, linkTests, pagingTests,
 	} {
 		tests = append(tests, group...)
 	}
+	run(t, open, tests)
+}
+
+func run(t *testing.T, open func(t *testing.T) store.Store, tests []contractTest) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
