@@ -1,0 +1,78 @@
+package lambdaenv
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/match"
+	"github.com/intake-project/intake/shared/score"
+	"github.com/intake-project/intake/shared/steps"
+	"github.com/intake-project/intake/shared/validate"
+)
+
+// Retention overrides the hygiene policy's retention periods; an unset variable keeps the
+// built-in policy's value (shared/hygiene/policy.yaml).
+type Retention struct {
+	// RetentionYears is how long records are kept after the relationship ends.
+	RetentionYears int `env:"RETENTION_YEARS"`
+	// PayloadRetentionDays is how long a submission's raw payload is kept after filing.
+	PayloadRetentionDays int `env:"PAYLOAD_RETENTION_DAYS"`
+}
+
+// Policy is the built-in hygiene policy with the configured retention periods.
+func (r Retention) Policy() (*hygiene.Policy, error) {
+	var problems []string
+	if r.RetentionYears < 0 || r.RetentionYears > 100 {
+		problems = append(problems, "RETENTION_YEARS: want 0 to 100")
+	}
+	if r.PayloadRetentionDays < 0 || r.PayloadRetentionDays > 3650 {
+		problems = append(problems, "PAYLOAD_RETENTION_DAYS: want 1 to 3650")
+	}
+	if len(problems) > 0 {
+		return nil, &ConfigError{Problems: problems}
+	}
+	p := hygiene.DefaultPolicy()
+	if r.RetentionYears > 0 {
+		p.Purge.RelationshipEndedYears = r.RetentionYears
+	}
+	if r.PayloadRetentionDays > 0 {
+		p.PayloadRetention = time.Duration(r.PayloadRetentionDays) * 24 * time.Hour
+	}
+	return p, nil
+}
+
+// Steps configures the state machine's task functions.
+type Steps struct {
+	Table
+	Secret
+	Retention
+}
+
+// NewSteps builds the workflow's steps over the DynamoDB table, with the built-in matching,
+// scoring and validation rules, as `intake serve` builds them over its store.
+func NewSteps(ctx context.Context, cfg Steps, log *slog.Logger) (*steps.Steps, error) {
+	policy, err := cfg.Policy()
+	if err != nil {
+		return nil, err
+	}
+	keys, err := cfg.Hasher(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := cfg.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	matcher, err := match.NewDefault()
+	if err != nil {
+		return nil, fmt.Errorf("matching rules: %w", err)
+	}
+	return steps.New(steps.Deps{
+		Store: st, Keys: keys, Matcher: matcher, Scorer: score.Default(),
+		Rules: validate.Rules{}, Due: policy.Due, PayloadRetention: policy.PayloadRetention,
+		Logger: log,
+	})
+}
