@@ -40,6 +40,10 @@ lint:
 	$(GO) tool staticcheck ./...
 	bash infra/checks/deps.sh
 
+## build: every Lambda function for linux/arm64 as dist/<fn>/bootstrap and dist/<fn>.zip
+build:
+	bash infra/build/build.sh
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
