@@ -310,3 +310,31 @@ func TestRescoreAllRecomputesOnlyScoresFromOtherRules(t *testing.T) {
 		t.Fatalf("second pass rescored %d, want 0", rep.Rescored)
 	}
 }
+
+func TestPairMarkedDistinctIsNeverProposedAgain(t *testing.T) {
+	f := newFixture(t)
+	f.receive("s1", person("1", "张三", "13800138000"))
+	first := f.run("s1")
+	other := func(id string) *customer.Submission {
+		return &customer.Submission{
+			Channel: customer.ChannelStaffEntry, Kind: customer.KindPerson,
+			Person: &customer.Person{Name: "Maria Rossi", BirthDate: "1980-05-05", Phones: []string{"13800138000"},
+				IDDocument: &customer.IDDocument{Type: customer.DocPassport, Number: "YA1234567", IssuingCountry: "IT", ExpiresOn: "2030-01-01"}},
+		}
+	}
+	f.receive("s2", other("2"))
+	second := f.run("s2")
+	if second.Status != store.StatusReview {
+		t.Fatalf("second = %+v, want a review against the phone's owner", second)
+	}
+	if err := f.st.MarkDistinct(f.ctx, first.CustomerID, second.CustomerID); err != nil {
+		t.Fatal(err)
+	}
+	// The same person again, with her passport: her own customer, and no new review with
+	// the customer staff said she is not.
+	f.receive("s3", other("3"))
+	third := f.run("s3")
+	if third.CustomerID != second.CustomerID || third.Status != store.StatusFiled {
+		t.Fatalf("third = %+v, want FILED on %s", third, second.CustomerID)
+	}
+}
