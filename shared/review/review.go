@@ -154,10 +154,30 @@ func (d *Decider) complete(ctx context.Context, r store.Review) (store.Review, e
 	case store.ReviewDistinct:
 		err = d.markDistinct(ctx, r)
 	}
+	if err == nil {
+		err = d.settle(ctx, r)
+	}
 	if err != nil {
 		return r, fmt.Errorf("decide review %s: %w", r.ID, err)
 	}
 	return r, nil
+}
+
+// settle moves the review's submission from REVIEW to FILED: once decided it waits for no one.
+func (d *Decider) settle(ctx context.Context, r store.Review) error {
+	if r.SubmissionID == "" {
+		return nil
+	}
+	_, err := d.Store.UpdateSubmission(ctx, r.SubmissionID, func(sub *store.Submission) error {
+		if sub.Status == store.StatusReview {
+			sub.Status = store.StatusFiled
+		}
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 func (d *Decider) markDistinct(ctx context.Context, r store.Review) error {

@@ -96,6 +96,13 @@ func TestDecisions(t *testing.T) {
 				if c.Scores == nil || !c.Scores.ComputedAt.Equal(*r.DecidedAt) || c.RefreshDueAt == nil || len(c.Attributes) != 4 {
 					t.Errorf("merged customer: scores %+v refresh %v, %d attributes", c.Scores, c.RefreshDueAt, len(c.Attributes))
 				}
+				sub, err := w.st.GetSubmission(context.Background(), r.SubmissionID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sub.Status != store.StatusFiled || sub.Outcome.CustomerID != "old" {
+					t.Errorf("submission %s on %s after the merge, want FILED on old", sub.Status, sub.Outcome.CustomerID)
+				}
 			},
 		},
 		{
@@ -117,6 +124,9 @@ func TestDecisions(t *testing.T) {
 			check: func(t *testing.T, w *world, r store.Review) {
 				if ok, err := w.st.Distinct(context.Background(), "old", "new"); err != nil || !ok {
 					t.Errorf("Distinct = %v, %v", ok, err)
+				}
+				if sub, _ := w.st.GetSubmission(context.Background(), r.SubmissionID); sub.Status != store.StatusFiled {
+					t.Errorf("submission %s after the decision, want FILED", sub.Status)
 				}
 				entries, _, err := w.st.ListAudit(context.Background(), store.Page{})
 				if err != nil {
