@@ -24,6 +24,13 @@ type Starter interface {
 	Start(ctx context.Context, submissionID string) error
 }
 
+// Redriver is a Starter that must name a re-driven submission's execution anew: Step
+// Functions keeps execution names for 90 days, so the first name cannot start a second run.
+// attempt grows with every re-drive of one submission.
+type Redriver interface {
+	Redrive(ctx context.Context, submissionID string, attempt int64) error
+}
+
 // Deps are the handler's collaborators.
 type Deps struct {
 	Store   store.Store

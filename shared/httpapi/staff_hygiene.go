@@ -163,7 +163,7 @@ func (h *handler) redrive(w http.ResponseWriter, r *http.Request, who auth.Princ
 		h.internal(w, r, modeJSON, "audit re-drive", err)
 		return
 	}
-	_, err = h.deps.Store.UpdateSubmission(ctx, id, func(s *store.Submission) error {
+	updated, err := h.deps.Store.UpdateSubmission(ctx, id, func(s *store.Submission) error {
 		if s.Status != store.StatusFailed || s.Version != sub.Version {
 			return errNotFailed
 		}
@@ -179,7 +179,11 @@ func (h *handler) redrive(w http.ResponseWriter, r *http.Request, who auth.Princ
 		h.internal(w, r, modeJSON, "re-drive submission", err)
 		return
 	}
-	if err := h.deps.Starter.Start(ctx, id); err != nil {
+	start := func() error { return h.deps.Starter.Start(ctx, id) }
+	if rd, ok := h.deps.Starter.(Redriver); ok {
+		start = func() error { return rd.Redrive(ctx, id, updated.Version) }
+	}
+	if err := start(); err != nil {
 		h.log.LogAttrs(ctx, slog.LevelError, "start workflow",
 			slog.String("requestId", requestID(ctx)), slog.String("submissionId", id), slog.String("error", err.Error()))
 	}

@@ -37,18 +37,29 @@ func New(client API, stateMachineARN string) *Starter {
 // Start starts the execution named submissionID. An execution of that name that already
 // exists (ExecutionAlreadyExists: a retry, or a re-drive racing the API) counts as started.
 func (s *Starter) Start(ctx context.Context, submissionID string) error {
+	return s.start(ctx, submissionID, submissionID)
+}
+
+// Redrive starts a new execution for a submission sent through the workflow again, named
+// "<id>-r<attempt>": the first execution's name stays taken for 90 days. Starting the same
+// attempt twice is harmless, like Start.
+func (s *Starter) Redrive(ctx context.Context, submissionID string, attempt int64) error {
+	return s.start(ctx, submissionID, fmt.Sprintf("%s-r%d", submissionID, attempt))
+}
+
+func (s *Starter) start(ctx context.Context, submissionID, name string) error {
 	input, err := json.Marshal(Input{SubmissionID: submissionID})
 	if err != nil {
-		return fmt.Errorf("start execution %s: %w", submissionID, err)
+		return fmt.Errorf("start execution %s: %w", name, err)
 	}
 	_, err = s.client.StartExecution(ctx, &sfn.StartExecutionInput{
 		StateMachineArn: aws.String(s.stateMachineARN),
-		Name:            aws.String(submissionID),
+		Name:            aws.String(name),
 		Input:           aws.String(string(input)),
 	})
 	var exists *types.ExecutionAlreadyExists
 	if err != nil && !errors.As(err, &exists) {
-		return fmt.Errorf("start execution %s: %w", submissionID, err)
+		return fmt.Errorf("start execution %s: %w", name, err)
 	}
 	return nil
 }

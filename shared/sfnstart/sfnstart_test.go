@@ -89,6 +89,36 @@ func TestStartNamesTheExecutionAndTreatsExistingAsStarted(t *testing.T) {
 	}
 }
 
+func TestRedriveStartsANewlyNamedExecutionOnce(t *testing.T) {
+	fake := &fakeStepFunctions{inputs: map[string]string{}, broken: map[string]bool{}}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	client := sfn.New(sfn.Options{
+		Region: "eu-west-1", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+	})
+	s := New(client, "arn:aws:states:eu-west-1:123456789012:stateMachine:intake")
+	ctx := context.Background()
+	for _, step := range []func() error{
+		func() error { return s.Start(ctx, "sub-1") },
+		func() error { return s.Redrive(ctx, "sub-1", 5) },
+		func() error { return s.Redrive(ctx, "sub-1", 5) },
+		func() error { return s.Redrive(ctx, "sub-1", 8) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"sub-1", "sub-1-r5", "sub-1-r8"} {
+		if fake.inputs[name] != `{"submissionId":"sub-1"}` {
+			t.Errorf("execution %s: input %q, want the submission", name, fake.inputs[name])
+		}
+	}
+	if len(fake.inputs) != 3 {
+		t.Errorf("executions = %v, want the first run and two re-drives", fake.inputs)
+	}
+}
+
 type failing struct{ err error }
 
 func (f failing) StartExecution(context.Context, *sfn.StartExecutionInput, ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
