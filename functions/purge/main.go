@@ -12,7 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/lambdaenv"
 	"github.com/intake-project/intake/shared/store/dynamo"
 )
 
@@ -54,11 +54,13 @@ func run(logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	policy := hygiene.DefaultPolicy()
-	if cfg.PolicyPath != "" {
-		if policy, err = hygiene.LoadPolicy(cfg.PolicyPath); err != nil {
-			return err
-		}
+	var retention lambdaenv.Retention
+	if err := lambdaenv.Load(&retention); err != nil {
+		return err
+	}
+	policy, err := retention.PolicyFrom(cfg.PolicyPath)
+	if err != nil {
+		return err
 	}
 	st, err := dynamo.Connect(context.Background(), dynamo.Config{Table: cfg.Table, Endpoint: cfg.Endpoint})
 	if err != nil {

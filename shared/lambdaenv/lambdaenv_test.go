@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -249,5 +251,27 @@ func TestReportInitErrorNoticesARefusal(t *testing.T) {
 	defer srv.Close()
 	if err := reportInitError(strings.TrimPrefix(srv.URL, "http://"), errors.New("x")); err == nil {
 		t.Error("a refused report: no error")
+	}
+}
+
+func TestRetentionPolicyFromFileKeepsTheEnvironmentsPeriods(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "policy.yaml")
+	// A site policy that purges 9 years after a relationship ends.
+	if err := os.WriteFile(path, []byte("version: \"site-1\"\npurge:\n  relationshipEnded:\n    afterYears: 9\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Retention{}.PolicyFrom(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != "site-1" || p.Purge.RelationshipEndedYears != 9 {
+		t.Fatalf("policy %s keeps %d years, want the file's site-1 and 9", p.Version, p.Purge.RelationshipEndedYears)
+	}
+	p, err = Retention{RetentionYears: 3}.PolicyFrom(path)
+	if err != nil || p.Purge.RelationshipEndedYears != 3 {
+		t.Fatalf("with RETENTION_YEARS=3: %v years (%v), want the environment's 3", p.Purge.RelationshipEndedYears, err)
+	}
+	if _, err := (Retention{}).PolicyFrom(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+		t.Fatal("a missing policy file was accepted")
 	}
 }

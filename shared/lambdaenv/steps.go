@@ -23,7 +23,12 @@ type Retention struct {
 }
 
 // Policy is the built-in hygiene policy with the configured retention periods.
-func (r Retention) Policy() (*hygiene.Policy, error) {
+func (r Retention) Policy() (*hygiene.Policy, error) { return r.PolicyFrom("") }
+
+// PolicyFrom is the hygiene policy in the file at path (the built-in one when path is empty)
+// with the configured retention periods applied over it, so every function that files,
+// sweeps or purges works under the same periods.
+func (r Retention) PolicyFrom(path string) (*hygiene.Policy, error) {
 	var problems []string
 	if r.RetentionYears < 0 || r.RetentionYears > 100 {
 		problems = append(problems, "RETENTION_YEARS: want 0 to 100")
@@ -35,6 +40,13 @@ func (r Retention) Policy() (*hygiene.Policy, error) {
 		return nil, &ConfigError{Problems: problems}
 	}
 	p := hygiene.DefaultPolicy()
+	if path != "" {
+		loaded, err := hygiene.LoadPolicy(path)
+		if err != nil {
+			return nil, err
+		}
+		p = loaded
+	}
 	if r.RetentionYears > 0 {
 		p.Purge.RelationshipEndedYears = r.RetentionYears
 	}
