@@ -27,10 +27,15 @@ import (
 //	INTAKE_RATE_LIMIT_PER_MINUTE  per client and form, per instance; default 30
 //	INTAKE_DINING_TIERS, INTAKE_FREQUENCIES  comma-separated card vocabularies
 //	INTAKE_PHONE_REGION        region of phone numbers without a country code (default CN)
+//	INTAKE_IMAGES_BUCKET       S3 bucket keeping card-scan images (none: images only confirm the card)
+//	INTAKE_IMAGES_KMS_KEY      KMS key the images are encrypted with (default: the bucket's)
+//	RETENTION_YEARS, PAYLOAD_RETENTION_DAYS  the hygiene periods (shared/lambdaenv)
 type Config struct {
 	Table           string
 	StateMachineARN string
 	FormsJSON       string
+	ImagesBucket    string
+	ImagesKMSKey    string
 	OIDC            *auth.OIDCConfig
 	HTTP            httpapi.Config
 	Rules           validate.Rules
@@ -42,6 +47,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Table:           getenv("INTAKE_TABLE"),
 		StateMachineARN: getenv("INTAKE_STATE_MACHINE_ARN"),
 		FormsJSON:       getenv("INTAKE_FORMS_JSON"),
+		ImagesBucket:    getenv("INTAKE_IMAGES_BUCKET"),
+		ImagesKMSKey:    getenv("INTAKE_IMAGES_KMS_KEY"),
 		HTTP: httpapi.Config{
 			BasePaths:     list(getenv("INTAKE_BASE_PATHS")),
 			PublicBaseURL: getenv("INTAKE_PUBLIC_BASE_URL"),

@@ -11,14 +11,18 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/intake-project/intake/shared/lambdaenv"
+	"github.com/intake-project/intake/shared/scanstore"
 	"github.com/intake-project/intake/shared/store/dynamo"
 )
 
 // config is read from the environment: TABLE_NAME (required), POLICY_PATH (a policy file
 // read over the embedded defaults; none means the defaults), DRY_RUN (true: report only),
-// DYNAMODB_ENDPOINT (e.g. DynamoDB Local; none means AWS).
+// DYNAMODB_ENDPOINT (e.g. DynamoDB Local; none means AWS). IMAGES_BUCKET names the S3 bucket of
+// card-scan images, which a purge deletes with the customer's other data.
 type config struct {
 	Table      string
 	PolicyPath string
@@ -29,12 +33,12 @@ type config struct {
 func configFrom(getenv func(string) string) (config, error) {
 	cfg := config{Table: getenv("TABLE_NAME"), PolicyPath: getenv("POLICY_PATH"), Endpoint: getenv("DYNAMODB_ENDPOINT")}
 	if cfg.Table == "" {
-		return config{}, fmt.Errorf("TABLE_NAME is not set")
+		return config{}, &lambdaenv.ConfigError{Problems: []string{"TABLE_NAME is not set"}}
 	}
 	if v := getenv("DRY_RUN"); v != "" {
 		dry, err := strconv.ParseBool(v)
 		if err != nil {
-			return config{}, fmt.Errorf("DRY_RUN=%q: want true or false", v)
+			return config{}, &lambdaenv.ConfigError{Problems: []string{fmt.Sprintf("DRY_RUN=%q: want true or false", v)}}
 		}
 		cfg.DryRun = dry
 	}
@@ -44,8 +48,7 @@ func configFrom(getenv func(string) string) (config, error) {
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	if err := run(logger); err != nil {
-		logger.Error("purge function cannot start", "error", err.Error())
-		os.Exit(1)
+		lambdaenv.InitFailed(logger, err)
 	}
 }
 
@@ -67,6 +70,13 @@ func run(logger *slog.Logger) error {
 		return err
 	}
 	h := &handler{store: st, policy: policy, dryRun: cfg.DryRun, clock: time.Now, logger: logger}
+	if bucket := os.Getenv("IMAGES_BUCKET"); bucket != "" {
+		awsCfg, err := awsconfig.LoadDefaultConfig(context.Background())
+		if err != nil {
+			return err
+		}
+		h.images = scanstore.NewS3(s3.NewFromConfig(awsCfg), scanstore.S3Config{Bucket: bucket, Prefix: scanstore.S3Prefix})
+	}
 	lambda.Start(h.handle)
 	return nil
 }

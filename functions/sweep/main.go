@@ -29,12 +29,12 @@ type config struct {
 func configFrom(getenv func(string) string) (config, error) {
 	cfg := config{Table: getenv("TABLE_NAME"), PolicyPath: getenv("POLICY_PATH"), Endpoint: getenv("DYNAMODB_ENDPOINT")}
 	if cfg.Table == "" {
-		return config{}, fmt.Errorf("TABLE_NAME is not set")
+		return config{}, &lambdaenv.ConfigError{Problems: []string{"TABLE_NAME is not set"}}
 	}
 	if v := getenv("DRY_RUN"); v != "" {
 		dry, err := strconv.ParseBool(v)
 		if err != nil {
-			return config{}, fmt.Errorf("DRY_RUN=%q: want true or false", v)
+			return config{}, &lambdaenv.ConfigError{Problems: []string{fmt.Sprintf("DRY_RUN=%q: want true or false", v)}}
 		}
 		cfg.DryRun = dry
 	}
@@ -44,8 +44,7 @@ func configFrom(getenv func(string) string) (config, error) {
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	if err := run(logger); err != nil {
-		logger.Error("sweep function cannot start", "error", err.Error())
-		os.Exit(1)
+		lambdaenv.InitFailed(logger, err)
 	}
 }
 

@@ -199,6 +199,7 @@ func (f *fixture) env(t *testing.T, fn samtemplate.Function, table string) map[s
 		"AWS::Region": region, "AWS::AccountId": "123456789012", "AWS::Partition": "aws",
 		"AWS::URLSuffix": "amazonaws.com",
 		"IntakeTable":    table, "LookupSecret": secretARN, "IntakeStateMachine": stateMachineARN,
+		"ScanImages": "intake-scan-images", "DataKey": "local-data-key",
 	}
 	for name, p := range f.tmpl.Parameters() {
 		if p.Default != nil {

@@ -19,6 +19,9 @@ type S3API interface {
 	DeleteObjects(ctx context.Context, in *s3.DeleteObjectsInput, opts ...func(*s3.Options)) (*s3.DeleteObjectsOutput, error)
 }
 
+// S3Prefix is the key prefix the deployed functions keep scan images under.
+const S3Prefix = "scans/"
+
 // S3Config names where images go.
 type S3Config struct {
 	Bucket string
