@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/rescore"
 	"github.com/intake-project/intake/shared/store"
 )
 
@@ -30,11 +31,20 @@ type handler struct {
 	dryRun bool
 	clock  func() time.Time
 	logger *slog.Logger
+	// rescorer, when set, brings customers scored under older rules to the current ones with
+	// the time the sweep leaves: the scheduled path after a deployment changes the rules.
+	rescorer *rescore.Rescorer
+}
+
+// report is what a run returns: the sweep's report, and the rescoring that followed it.
+type report struct {
+	hygiene.Report
+	Rescore *rescore.Report `json:"rescore,omitempty"`
 }
 
 // handle runs one sweep within the invocation's time budget. A run that stops early is not
 // an error: the customers it flagged have left the due index, so the next run continues.
-func (h *handler) handle(ctx context.Context, ev event) (hygiene.Report, error) {
+func (h *handler) handle(ctx context.Context, ev event) (report, error) {
 	now := ev.Time
 	if now.IsZero() {
 		now = h.clock()
@@ -51,7 +61,17 @@ func (h *handler) handle(ctx context.Context, ev event) (hygiene.Report, error) 
 	log.Info("sweep run", "dryRun", r.DryRun, "policyVersion", r.PolicyVersion, "read", r.Read,
 		"flagged", r.Flagged, "skipped", r.Skipped, "complete", r.Complete)
 	if err != nil {
-		return r, fmt.Errorf("sweep: %w", err)
+		return report{Report: r}, fmt.Errorf("sweep: %w", err)
 	}
-	return r, nil
+	out := report{Report: r}
+	if h.rescorer == nil || opt.DryRun {
+		return out, nil
+	}
+	rs, err := h.rescorer.All(ctx, rescore.Options{Budget: opt.Budget})
+	out.Rescore = &rs
+	log.Info("rescore run", "rulesVersion", rs.RulesVersion, "read", rs.Read, "rescored", rs.Rescored, "complete", rs.Complete)
+	if err != nil {
+		return out, fmt.Errorf("rescore: %w", err)
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/intake-project/intake/shared/customer"
 	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/rescore"
+	"github.com/intake-project/intake/shared/score"
 	"github.com/intake-project/intake/shared/store"
 	"github.com/intake-project/intake/shared/store/embedded"
 )
@@ -126,6 +129,40 @@ func TestConfigFrom(t *testing.T) {
 			got, err := configFrom(func(k string) string { return tc.env[k] })
 			if (err != nil) != tc.wantErr || got != tc.want {
 				t.Errorf("configFrom = %+v, %v; want %+v, error %v", got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}
+
+// The scheduled sweep also brings customers scored under older rules to the current ones, and
+// leaves them alone on a dry run.
+func TestHandleRescoresCustomersScoredUnderOlderRules(t *testing.T) {
+	for _, dry := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dry run %v", dry), func(t *testing.T) {
+			p := hygiene.DefaultPolicy()
+			st := storeWithDueCustomer(t, p)
+			clock := func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) }
+			h := &handler{store: st, policy: p, dryRun: dry, clock: clock,
+				logger:   slog.New(slog.NewJSONHandler(io.Discard, nil)),
+				rescorer: &rescore.Rescorer{Store: st, Scorer: score.Default(), Due: p.Due, Clock: clock}}
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			r, err := h.handle(ctx, readEvent(t, "scheduled-event.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := st.GetCustomer(t.Context(), "cust-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dry {
+				if r.Rescore != nil || c.Scores != nil {
+					t.Fatalf("a dry run rescored: %+v, scores %+v", r.Rescore, c.Scores)
+				}
+				return
+			}
+			if r.Rescore == nil || r.Rescore.Rescored != 1 || c.Scores == nil || c.Scores.RulesVersion != score.Default().Version() {
+				t.Fatalf("rescore report %+v, scores %+v; want the customer scored under the current rules", r.Rescore, c.Scores)
 			}
 		})
 	}

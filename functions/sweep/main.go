@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/intake-project/intake/shared/lambdaenv"
+	"github.com/intake-project/intake/shared/rescore"
+	"github.com/intake-project/intake/shared/score"
 	"github.com/intake-project/intake/shared/store/dynamo"
 )
 
@@ -65,7 +67,8 @@ func run(logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	h := &handler{store: st, policy: policy, dryRun: cfg.DryRun, clock: time.Now, logger: logger}
+	h := &handler{store: st, policy: policy, dryRun: cfg.DryRun, clock: time.Now, logger: logger,
+		rescorer: &rescore.Rescorer{Store: st, Scorer: score.Default(), Due: policy.Due, Clock: time.Now}}
 	lambda.Start(h.handle)
 	return nil
 }

@@ -8,10 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/intake-project/intake/shared/customer"
 	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/rescore"
 	"github.com/intake-project/intake/shared/score"
-	"github.com/intake-project/intake/shared/steps"
 	"github.com/intake-project/intake/shared/store"
 )
 
@@ -219,38 +218,8 @@ func (d *Decider) rescore(ctx context.Context, id string, decidedAt *time.Time) 
 	if decidedAt != nil && c.Scores != nil && !c.Scores.ComputedAt.Before(*decidedAt) {
 		return nil
 	}
-	hist, err := history(ctx, d.Store, id)
-	if err != nil {
-		return err
-	}
-	now := d.now()
-	_, err = d.Store.UpdateCustomer(ctx, id, func(c *customer.Customer) error {
-		scores := d.Scorer.Score(steps.ScoreInputOf(*c, hist, now))
-		c.Scores = &scores
-		c.UpdatedAt = now
-		d.Policy.Due(c, hist, now)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("rescore customer %s: %w", id, err)
-	}
-	return nil
-}
-
-func history(ctx context.Context, st store.Store, id string) ([]customer.HistoryEntry, error) {
-	var all []customer.HistoryEntry
-	page := store.Page{Limit: store.MaxLimit}
-	for {
-		list, next, err := st.History(ctx, id, page)
-		if err != nil {
-			return nil, fmt.Errorf("read history of customer %s: %w", id, err)
-		}
-		all = append(all, list...)
-		if next == "" {
-			return all, nil
-		}
-		page.Cursor = next
-	}
+	rs := rescore.Rescorer{Store: d.Store, Scorer: d.Scorer, Due: d.Policy.Due, Clock: d.now}
+	return rs.One(ctx, id)
 }
 
 func (d *Decider) now() time.Time {

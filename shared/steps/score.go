@@ -3,9 +3,9 @@ package steps
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/intake-project/intake/shared/customer"
+	"github.com/intake-project/intake/shared/rescore"
 	"github.com/intake-project/intake/shared/score"
 	"github.com/intake-project/intake/shared/store"
 )
@@ -98,55 +98,17 @@ func (s *Steps) merged(ctx context.Context, sub store.Submission, canon customer
 
 // history reads a customer's whole history.
 func (s *Steps) history(ctx context.Context, id string) ([]customer.HistoryEntry, error) {
-	var all []customer.HistoryEntry
-	page := store.Page{Limit: 200}
-	for {
-		list, next, err := s.d.Store.History(ctx, id, page)
-		if err != nil {
-			return nil, transientStore("read history", err)
-		}
-		all = append(all, list...)
-		if next == "" {
-			return all, nil
-		}
-		page.Cursor = next
+	hist, err := rescore.History(ctx, s.d.Store, id)
+	if err != nil {
+		return nil, &Transient{Err: err}
 	}
+	return hist, nil
 }
 
 // scores runs the scoring rules over a customer's current view, every card scan and value
 // report it has had, and its history.
 func (s *Steps) scores(c customer.Customer, history []customer.HistoryEntry) customer.Scores {
-	return s.d.Scorer.Score(ScoreInputOf(c, history, s.d.Clock()))
-}
-
-// ScoreInputOf assembles what the scoring rules read from a stored customer.
-func ScoreInputOf(c customer.Customer, history []customer.HistoryEntry, now time.Time) score.Input {
-	view := customer.View(c.Attributes)
-	in := score.Input{
-		Kind: c.Kind, KYCGrade: c.KYCGrade, Person: view.Person, Organisation: view.Organisation,
-		Prospect: view.Prospect, Interests: view.Interests, History: history, Now: now,
-	}
-	for _, a := range c.Attributes {
-		if a.Verified && (a.Path == "person.idDocument" || a.Path == "organisation.licence") {
-			in.IdentityVerified = true
-		}
-	}
-	for _, scan := range customer.BySubmission(c.Attributes, "card") {
-		if card := scan.Submission.Card; card != nil {
-			in.Cards = append(in.Cards, *card)
-		}
-	}
-	for _, report := range customer.BySubmission(c.Attributes, "value") {
-		if report.Submission.Value == nil {
-			continue
-		}
-		v := *report.Submission.Value
-		if v.OccurredOn == "" && !report.CollectedAt.IsZero() {
-			v.OccurredOn = report.CollectedAt.Format(time.DateOnly)
-		}
-		in.Value = append(in.Value, v)
-	}
-	return in
+	return s.d.Scorer.Score(score.InputOf(c, history, s.d.Clock()))
 }
 
 // amount is the spend or purchase a submission records, for value scoring.
