@@ -44,8 +44,11 @@ lint:
 build:
 	bash infra/build/build.sh
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+## bench: filings per second on both stores, and the matcher's cost at 1k/10k/100k customers (docs/performance.md)
+bench: tools
+	$(GO) test -run '^$$' -bench . -benchmem ./shared/store/embedded/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime=300x ./shared/store/dynamo/
+	$(GO) test -run '^$$' -bench Decide -benchtime 5000x -benchmem ./shared/match/matcheval/
 
 clean:
 	rm -rf bin dist
