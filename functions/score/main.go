@@ -3,24 +3,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/intake-project/intake/shared/lambdaenv"
+	"github.com/intake-project/intake/shared/steps"
 )
 
-func main() {
-	log := lambdaenv.Logger()
-	var cfg lambdaenv.Steps
-	if err := lambdaenv.Load(&cfg); err != nil {
-		lambdaenv.InitFailed(log, err)
-	}
-	s, err := lambdaenv.NewSteps(context.Background(), cfg, log)
-	if err != nil {
-		lambdaenv.InitFailed(log, err)
-	}
-	// The step method is the handler itself: an error reaches Lambda as the step returned it,
-	// so a *steps.Transient is named "Transient" and the state machine's Retry matches it.
-	lambda.Start(s.Score)
-}
+func main() { lambdaenv.StartStep(func(s *steps.Steps) any { return s.Score }) }

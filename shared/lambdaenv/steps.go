@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/aws/aws-lambda-go/lambda"
+
 	"github.com/intake-project/intake/shared/hygiene"
 	"github.com/intake-project/intake/shared/match"
 	"github.com/intake-project/intake/shared/score"
@@ -87,4 +89,21 @@ func NewSteps(ctx context.Context, cfg Steps, log *slog.Logger) (*steps.Steps, e
 		Rules: validate.Rules{}, Due: policy.Due, PayloadRetention: policy.PayloadRetention,
 		Logger: log,
 	})
+}
+
+// StartStep runs one of the workflow's steps as a Lambda function: it reads the configuration,
+// builds the steps and hands Lambda the method pick chooses, so an error reaches Lambda as the
+// step returned it (a *steps.Transient is named "Transient" and the state machine's Retry
+// matches it). A configuration that cannot work is reported to the Runtime API's init/error.
+func StartStep(pick func(*steps.Steps) any) {
+	log := Logger()
+	var cfg Steps
+	if err := Load(&cfg); err != nil {
+		InitFailed(log, err)
+	}
+	s, err := NewSteps(context.Background(), cfg, log)
+	if err != nil {
+		InitFailed(log, err)
+	}
+	lambda.Start(pick(s))
 }
