@@ -94,10 +94,16 @@ func envReads(t *testing.T, root, dir string) map[string]envRead {
 		}
 	}
 	structs := map[string]map[string]*ast.StructType{} // import path -> type name -> struct
+	funcs := map[string]map[string]*ast.FuncDecl{}     // import path -> function name -> declaration
 	for _, p := range pkgs {
 		structs[p.ImportPath] = map[string]*ast.StructType{}
+		funcs[p.ImportPath] = map[string]*ast.FuncDecl{}
 		for _, f := range p.Files {
 			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+					funcs[p.ImportPath][fd.Name.Name] = fd
+					continue
+				}
 				g, ok := d.(*ast.GenDecl)
 				if !ok {
 					continue
@@ -165,6 +171,18 @@ func envReads(t *testing.T, root, dir string) map[string]envRead {
 				if pkg, ok := imports[id.Name]; ok {
 					if st, ok := structs[pkg][sel.Sel.Name]; ok {
 						walk(pkg, st)
+					}
+					// A start-up function of another package (lambdaenv.StartStep) reads
+					// the configuration types its body names.
+					if fd, ok := funcs[pkg][sel.Sel.Name]; ok && fd.Body != nil {
+						ast.Inspect(fd.Body, func(n ast.Node) bool {
+							if id, ok := n.(*ast.Ident); ok {
+								if st, ok := structs[pkg][id.Name]; ok {
+									walk(pkg, st)
+								}
+							}
+							return true
+						})
 					}
 				}
 			}
