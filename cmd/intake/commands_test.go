@@ -7,8 +7,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/intake-project/intake/shared/hygiene"
 )
 
 // runCmd runs one intake command in-process and returns its exit code and output.
@@ -94,5 +98,62 @@ func TestSweepAndPurgeReportWithoutPersonalData(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, "", "sweep", "--data", data, "--now", "not-a-time"); code != exitUsage {
 		t.Fatalf("a bad --now gave exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestPurgeDropsExpiredPayloadsAndKeepsTheLinks: sixty days after an import, past the 30-day
+// payload retention and before any purge is due, `intake purge` purges no one and drops the
+// three filed payloads (the rejected one had none left); the links export still lists every
+// submission by its sourceRef.
+func TestPurgeDropsExpiredPayloadsAndKeepsTheLinks(t *testing.T) {
+	data := t.TempDir()
+	file := filepath.Join(t.TempDir(), "in.ndjson")
+	if err := os.WriteFile(file, []byte(importFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCmd(t, "", "import", "--data", data, file); code != exitOK {
+		t.Fatalf("import: %s", errOut)
+	}
+	later := time.Now().UTC().AddDate(0, 0, 60).Format(time.RFC3339)
+
+	code, out, errOut := runCmd(t, "", "purge", "--data", data, "--now", later, "--dry-run")
+	if code != exitOK || !strings.Contains(out, "expired payloads at") || !strings.Contains(out, "read 3, dropped 3") {
+		t.Fatalf("purge dry run exit %d:\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCmd(t, "", "purge", "--data", data, "--now", later, "--json")
+	if code != exitOK {
+		t.Fatalf("purge exit %d: %s", code, errOut)
+	}
+	var runs []hygiene.Report
+	for line := range strings.Lines(out) {
+		var r hygiene.Report
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("report line %q: %v", line, err)
+		}
+		runs = append(runs, r)
+	}
+	if len(runs) != 2 || runs[0].Run != "purge" || runs[0].Purged != 0 || runs[1].Run != "payloads" || runs[1].Dropped != 3 || runs[1].DryRun {
+		t.Fatalf("reports %+v; want a purge of no one, then 3 payloads dropped", runs)
+	}
+	code, out, _ = runCmd(t, "", "purge", "--data", data, "--now", later)
+	if code != exitOK || !strings.Contains(out, "read 0, dropped 0") {
+		t.Fatalf("second purge exit %d:\n%s", code, out)
+	}
+
+	code, out, errOut = runCmd(t, "", "export", "links", "--data", data)
+	if code != exitOK {
+		t.Fatalf("export exit %d: %s", code, errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	for _, r := range rows[1:] {
+		refs = append(refs, r[0])
+	}
+	slices.Sort(refs)
+	if !slices.Equal(refs, []string{"a1", "a2", "b1", "bad"}) {
+		t.Fatalf("links export after the payloads went lists %v, want a1 a2 b1 bad", refs)
 	}
 }

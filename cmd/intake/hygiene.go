@@ -16,7 +16,14 @@ import (
 
 func init() {
 	commands["sweep"] = command{summary: "flag customers due for a refresh of their information", run: runSweep}
-	commands["purge"] = command{summary: "purge customers past retention or whose consent was withdrawn", run: runPurge}
+	commands["purge"] = command{summary: "purge customers past retention or whose consent was withdrawn, and expired payloads", run: runPurge}
+}
+
+// hygieneRuns are the runs each command makes, in order: the purge also removes the raw
+// payloads of submissions past their payload retention, as the purge Lambda does.
+var hygieneRuns = map[string][]string{
+	"sweep": {"sweep"},
+	"purge": {"purge", "payloads"},
 }
 
 func runSweep(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -27,8 +34,9 @@ func runPurge(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	return runHygiene(ctx, "purge", args, stdout, stderr)
 }
 
-// runHygiene runs a sweep or a purge and prints its report: each customer's ID with its
-// reasons, never personal data.
+// runHygiene runs a sweep or a purge and prints the report of each of its runs: each
+// customer's ID with its reasons, and counts, never personal data. With --json each report is
+// one line of JSON.
 func runHygiene(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -58,34 +66,50 @@ func runHygiene(ctx context.Context, name string, args []string, stdout, stderr 
 		return exitFailed
 	}
 	defer s.Close()
-	bar := newProgress(stderr, 0, name)
-	rep, err := runEngine(ctx, s, name, now, *dryRun, bar.set)
-	bar.done()
-	if err != nil {
-		fmt.Fprintf(stderr, "intake %s: %v\n", name, err)
-		return exitFailed
+	// The runs are independent: a failed purge still leaves the payload run to do its work.
+	code := exitOK
+	for _, run := range hygieneRuns[name] {
+		bar := newProgress(stderr, 0, run)
+		rep, err := runEngine(ctx, s, run, now, *dryRun, bar.set)
+		bar.done()
+		if err != nil {
+			fmt.Fprintf(stderr, "intake %s: %s: %v\n", name, run, err)
+			code = exitFailed
+			continue
+		}
+		if *asJSON {
+			json.NewEncoder(stdout).Encode(rep)
+			continue
+		}
+		printHygieneReport(stdout, rep)
 	}
-	if *asJSON {
-		json.NewEncoder(stdout).Encode(rep)
-		return exitOK
-	}
-	printHygieneReport(stdout, name, rep)
-	return exitOK
+	return code
 }
 
-func runEngine(ctx context.Context, s *site, name string, now time.Time, dryRun bool, progress func(int)) (hygiene.Report, error) {
-	if name == "sweep" {
+// runEngine makes one hygiene run: "sweep", "purge" or "payloads".
+func runEngine(ctx context.Context, s *site, run string, now time.Time, dryRun bool, progress func(int)) (hygiene.Report, error) {
+	switch run {
+	case "sweep":
 		return hygiene.Sweep(ctx, s.store, s.policy, hygiene.SweepOptions{Now: now, DryRun: dryRun, Progress: progress})
+	case "purge":
+		return hygiene.Purge(ctx, s.store, s.policy, hygiene.PurgeOptions{Now: now, DryRun: dryRun, Progress: progress, Images: s.images()})
+	case "payloads":
+		return hygiene.ExpirePayloads(ctx, s.store, hygiene.ExpireOptions{Now: now, DryRun: dryRun, Progress: progress})
 	}
-	return hygiene.Purge(ctx, s.store, s.policy, hygiene.PurgeOptions{Now: now, DryRun: dryRun, Progress: progress, Images: s.images()})
+	return hygiene.Report{}, fmt.Errorf("unknown hygiene run %q", run)
 }
 
-func printHygieneReport(w io.Writer, name string, rep hygiene.Report) {
+func printHygieneReport(w io.Writer, rep hygiene.Report) {
 	mode := ""
 	if rep.DryRun {
 		mode = " (dry run: nothing changed)"
 	}
-	fmt.Fprintf(w, "%s at %s under policy %s%s\n", name, rep.Now.Format(time.RFC3339), rep.PolicyVersion, mode)
+	if rep.Run == "payloads" {
+		fmt.Fprintf(w, "expired payloads at %s%s\n", rep.Now.Format(time.RFC3339), mode)
+		fmt.Fprintf(w, "read %d, dropped %d\n", rep.Read, rep.Dropped)
+		return
+	}
+	fmt.Fprintf(w, "%s at %s under policy %s%s\n", rep.Run, rep.Now.Format(time.RFC3339), rep.PolicyVersion, mode)
 	fmt.Fprintf(w, "read %d, flagged %d, purged %d, skipped %d\n", rep.Read, rep.Flagged, rep.Purged, rep.Skipped)
 	for _, c := range rep.Customers {
 		codes := make([]string, len(c.Reasons))

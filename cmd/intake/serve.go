@@ -33,7 +33,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
 	workers := fs.Int("workers", 2, "workflow executions run at once")
-	every := fs.Duration("hygiene-every", time.Hour, "run the sweep, the purge and rescoring this often (0: never)")
+	every := fs.Duration("hygiene-every", time.Hour, "run the sweep, the purge, the payload expiry and rescoring this often (0: never)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -134,8 +134,8 @@ func serve(ctx context.Context, sf siteFlags, addr string, workers int, every ti
 	return nil
 }
 
-// hygieneLoop runs the sweep, the purge and rescoring at start and then every interval, as
-// the schedules do on AWS. Reports are logged as counts: the customers' IDs and reasons are in
+// hygieneLoop runs the sweep, the purge, the payload expiry and rescoring at start and then
+// every interval, as the schedules do on AWS. Reports are logged as counts: the customers' IDs and reasons are in
 // the audit entries.
 func (s *site) hygieneLoop(ctx context.Context, every time.Duration) {
 	if every <= 0 {
@@ -145,7 +145,7 @@ func (s *site) hygieneLoop(ctx context.Context, every time.Duration) {
 	defer tick.Stop()
 	for {
 		now := time.Now().UTC()
-		for _, name := range []string{"sweep", "purge"} {
+		for _, name := range []string{"sweep", "purge", "payloads"} {
 			rep, err := runEngine(ctx, s, name, now, false, nil)
 			if err != nil {
 				if ctx.Err() == nil {
@@ -153,7 +153,7 @@ func (s *site) hygieneLoop(ctx context.Context, every time.Duration) {
 				}
 				continue
 			}
-			s.log.Info(name+" done", "read", rep.Read, "flagged", rep.Flagged, "purged", rep.Purged, "skipped", rep.Skipped)
+			s.log.Info(name+" done", "read", rep.Read, "flagged", rep.Flagged, "purged", rep.Purged, "skipped", rep.Skipped, "dropped", rep.Dropped)
 		}
 		if rep, err := s.steps.RescoreAll(ctx, nil); err != nil {
 			if ctx.Err() == nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -34,26 +35,46 @@ type handler struct {
 	logger *slog.Logger
 }
 
-// handle runs one purge within the invocation's time budget. A run that stops early is not
-// an error: purged customers have left the due index, so the next run continues.
-func (h *handler) handle(ctx context.Context, ev event) (hygiene.Report, error) {
+// result is what one invocation did: the customer purge's report, as the function answered
+// before it also expired payloads, with the payload expiry run's report beside it.
+type result struct {
+	hygiene.Report
+	Payloads hygiene.Report `json:"payloads"`
+}
+
+// handle runs one purge and then the payload expiry run within the invocation's time budget.
+// A run that stops early is not an error: purged customers and dropped payloads have left
+// their indexes, so the next invocation continues. The two runs are independent, so the
+// payload run goes ahead even when the purge failed.
+func (h *handler) handle(ctx context.Context, ev event) (result, error) {
 	now := ev.Time
 	if now.IsZero() {
 		now = h.clock()
 	}
-	opt := hygiene.PurgeOptions{Now: now, DryRun: h.dryRun || ev.Detail.DryRun, Images: h.images}
+	dry := h.dryRun || ev.Detail.DryRun
+	var budget func() time.Duration
 	if deadline, ok := ctx.Deadline(); ok {
-		opt.Budget = func() time.Duration { return time.Until(deadline) }
+		budget = func() time.Duration { return time.Until(deadline) }
 	}
-	r, err := hygiene.Purge(ctx, h.store, h.policy, opt)
 	log := h.logger.With("event", ev.ID)
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		log = log.With("request", lc.AwsRequestID)
 	}
+
+	var res result
+	var purgeErr, expireErr error
+	res.Report, purgeErr = hygiene.Purge(ctx, h.store, h.policy, hygiene.PurgeOptions{Now: now, DryRun: dry, Budget: budget, Images: h.images})
+	r := res.Report
 	log.Info("purge run", "dryRun", r.DryRun, "policyVersion", r.PolicyVersion, "read", r.Read,
 		"purged", r.Purged, "skipped", r.Skipped, "complete", r.Complete)
-	if err != nil {
-		return r, fmt.Errorf("purge: %w", err)
+	if purgeErr != nil {
+		purgeErr = fmt.Errorf("purge: %w", purgeErr)
 	}
-	return r, nil
+	res.Payloads, expireErr = hygiene.ExpirePayloads(ctx, h.store, hygiene.ExpireOptions{Now: now, DryRun: dry, Budget: budget})
+	r = res.Payloads
+	log.Info("payload expiry run", "dryRun", r.DryRun, "read", r.Read, "dropped", r.Dropped, "complete", r.Complete)
+	if expireErr != nil {
+		expireErr = fmt.Errorf("expire payloads: %w", expireErr)
+	}
+	return res, errors.Join(purgeErr, expireErr)
 }

@@ -1,5 +1,6 @@
-// Command purge is the scheduled Lambda that deletes customers past retention: it reads its
-// configuration, connects to the DynamoDB table and runs hygiene.Purge on each schedule.
+// Command purge is the scheduled Lambda that deletes customers past retention and expired
+// submission payloads: it reads its configuration, connects to the DynamoDB table and runs
+// hygiene.Purge, then hygiene.ExpirePayloads, on each schedule.
 package main
 
 import (

@@ -70,16 +70,20 @@ type PurgeOptions struct {
 // Report says what a run did (or, in a dry run, would do). It holds customer IDs and reason
 // codes and details, never personal data.
 type Report struct {
-	Run           string    `json:"run"` // "sweep", "purge" or "recompute"
-	DryRun        bool      `json:"dryRun"`
+	Run    string `json:"run"` // "sweep", "purge", "payloads" or "recompute"
+	DryRun bool   `json:"dryRun"`
+	// PolicyVersion is empty for the payload expiry run, which applies expiry dates set at
+	// filing under the policy of that time.
 	PolicyVersion string    `json:"policyVersion"`
 	Now           time.Time `json:"now"`
-	// Read counts the due customers read; Flagged or Purged those acted on; Skipped those
-	// whose rules no longer held, or held nothing new, when re-checked.
+	// Read counts the due customers (or expired payloads) read; Flagged or Purged those acted
+	// on; Skipped those whose rules no longer held, or held nothing new, when re-checked.
 	Read    int `json:"read"`
 	Flagged int `json:"flagged"`
 	Purged  int `json:"purged"`
 	Skipped int `json:"skipped"`
+	// Dropped counts the submissions whose expired payload the payload expiry run removed.
+	Dropped int `json:"dropped"`
 	// Updated counts the customers a recompute run changed the due dates or flag of.
 	Updated int `json:"updated"`
 	// Customers lists every customer flagged or purged, with its reasons.
@@ -116,24 +120,30 @@ type run struct {
 // Next is the cursor of the page in hand: customers already acted on have left the index, so
 // resuming from there re-reads only those skipped.
 func (r *run) each(ctx context.Context, checkpoint string, act func(c customer.Customer) error) error {
+	return visit(ctx, r, r.list, checkpoint, act)
+}
+
+// visit is each for listings of any item: customers, or the submission IDs of the payload
+// expiry run.
+func visit[T any](ctx context.Context, r *run, list func(context.Context, store.Page) ([]T, string, error), checkpoint string, act func(T) error) error {
 	cursor := checkpoint
 	for {
 		if r.spent() {
 			r.report.Next = cursor
 			return nil
 		}
-		page, next, err := r.list(ctx, store.Page{Cursor: cursor, Limit: r.pageSize})
+		page, next, err := list(ctx, store.Page{Cursor: cursor, Limit: r.pageSize})
 		if err != nil {
 			r.report.Next = cursor
 			return fmt.Errorf("read %s: %w", r.what, err)
 		}
-		for _, c := range page {
+		for _, item := range page {
 			if err := ctx.Err(); err != nil {
 				r.report.Next = cursor
 				return err
 			}
 			r.report.Read++
-			if err := act(c); err != nil {
+			if err := act(item); err != nil {
 				r.report.Next = cursor
 				return err
 			}
@@ -153,7 +163,7 @@ func (r *run) spent() bool {
 	return r.budget != nil && r.budget() < r.margin
 }
 
-func newRun(p *Policy, name string, now time.Time, dry bool, budget func() time.Duration, margin time.Duration, pageSize int, progress func(int)) *run {
+func newRun(policyVersion string, name string, now time.Time, dry bool, budget func() time.Duration, margin time.Duration, pageSize int, progress func(int)) *run {
 	if now.IsZero() {
 		now = time.Now()
 	}
@@ -162,7 +172,7 @@ func newRun(p *Policy, name string, now time.Time, dry bool, budget func() time.
 	}
 	return &run{
 		now: now, budget: budget, margin: margin, pageSize: pageSize, progress: progress,
-		report: &Report{Run: name, DryRun: dry, PolicyVersion: p.Version, Now: now, Customers: []CustomerReport{}},
+		report: &Report{Run: name, DryRun: dry, PolicyVersion: policyVersion, Now: now, Customers: []CustomerReport{}},
 	}
 }
 
@@ -183,7 +193,7 @@ func (r *run) onIndex(st store.Store, due store.Due) *run {
 // customer already flagged with every reason that holds is skipped, which makes a second run
 // at the same time flag nothing.
 func Sweep(ctx context.Context, st store.Store, p *Policy, opt SweepOptions) (Report, error) {
-	r := newRun(p, "sweep", opt.Now, opt.DryRun, opt.Budget, opt.Margin, opt.PageSize, opt.Progress).onIndex(st, store.DueRefresh)
+	r := newRun(p.Version, "sweep", opt.Now, opt.DryRun, opt.Budget, opt.Margin, opt.PageSize, opt.Progress).onIndex(st, store.DueRefresh)
 	now := r.now
 	err := r.each(ctx, opt.Checkpoint, func(listed customer.Customer) error {
 		if opt.DryRun {
@@ -252,7 +262,7 @@ func newReasons(reasons []Reason, c customer.Customer) []Reason {
 // codes and the policy version. A customer whose rules no longer hold is skipped and its due
 // dates recomputed, so it leaves the index.
 func Purge(ctx context.Context, st store.Store, p *Policy, opt PurgeOptions) (Report, error) {
-	r := newRun(p, "purge", opt.Now, opt.DryRun, opt.Budget, opt.Margin, opt.PageSize, opt.Progress).onIndex(st, store.DuePurge)
+	r := newRun(p.Version, "purge", opt.Now, opt.DryRun, opt.Budget, opt.Margin, opt.PageSize, opt.Progress).onIndex(st, store.DuePurge)
 	now := r.now
 	err := r.each(ctx, opt.Checkpoint, func(listed customer.Customer) error {
 		c := listed

@@ -27,7 +27,7 @@ type RecomputeOptions struct {
 // Unlike the sweep and the purge it reads the whole table, so it is run by hand, not on a
 // schedule. Customers whose dates and flag are already right are not written.
 func Recompute(ctx context.Context, st store.Store, p *Policy, opt RecomputeOptions) (Report, error) {
-	r := newRun(p, "recompute", opt.Now, opt.DryRun, opt.Budget, opt.Margin, opt.PageSize, opt.Progress)
+	r := newRun(p.Version, "recompute", opt.Now, opt.DryRun, opt.Budget, opt.Margin, opt.PageSize, opt.Progress)
 	r.what = "customers"
 	r.list = func(ctx context.Context, page store.Page) ([]customer.Customer, string, error) {
 		return st.ListCustomers(ctx, customer.FlagNone, page)

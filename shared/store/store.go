@@ -62,7 +62,8 @@ type Submission struct {
 	ReceivedAt     time.Time `json:"receivedAt"`
 	UpdatedAt      time.Time `json:"updatedAt"`
 	Version        int64     `json:"version"`
-	// Payload is the submission as received; it is removed PayloadExpiresAt after filing.
+	// Payload is the submission as received. Filing sets PayloadExpiresAt; from then on the
+	// payload expiry run (hygiene.ExpirePayloads) removes it through Store.DropPayload.
 	Payload          *customer.Submission `json:"payload,omitempty"`
 	PayloadExpiresAt *time.Time           `json:"payloadExpiresAt,omitempty"`
 	// SourceRef is the payload's sourceRef, kept beside it so the links export still has it
@@ -247,6 +248,20 @@ type Store interface {
 	UpdateSubmission(ctx context.Context, id string, fn func(*Submission) error) (Submission, error)
 	// PendingSubmissions lists submissions in status RECEIVED, oldest first.
 	PendingSubmissions(ctx context.Context, p Page) ([]Submission, string, error)
+	// ExpiredPayloads lists the IDs of the submissions that still hold a payload whose
+	// PayloadExpiresAt is at or before upTo, earliest expiry first (then by ID). It reads an
+	// index that holds exactly the submissions with both a payload and an expiry, kept in
+	// step by every write of a submission, never a scan; like the other indexes it may lag a
+	// write on an eventually consistent store, which DropPayload's re-check absorbs.
+	ExpiredPayloads(ctx context.Context, upTo time.Time, p Page) ([]string, string, error)
+	// DropPayload removes a submission's payload once it has expired: when the stored
+	// submission holds a payload whose PayloadExpiresAt is at or before upTo, it sets Payload
+	// and PayloadExpiresAt to nil, takes the submission off the ExpiredPayloads index and
+	// raises Version by one, keeping everything else (SourceRef, status, outcome, CardID,
+	// ImageRef, UpdatedAt). Otherwise (no payload left, no expiry, an expiry after upTo, no
+	// such submission) it writes nothing and returns nil, so it is safe to repeat and to call
+	// with an entry listed before a concurrent write.
+	DropPayload(ctx context.Context, id string, upTo time.Time) error
 
 	// File writes a filing in one all-or-nothing operation.
 	File(ctx context.Context, f Filing) error

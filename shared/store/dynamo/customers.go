@@ -91,7 +91,7 @@ func (s *Store) DueCustomers(ctx context.Context, due store.Due, upTo time.Time,
 	case store.DueRefresh:
 		spans = sharded(indexDue, gsi2PK, gsi2SK, "DUE#refresh#")
 	case store.DuePurge:
-		spans = sharded(indexPurge, gsi3PK, gsi3SK, "DUE#purge#")
+		spans = sharded(indexExpiry, gsi3PK, gsi3SK, "DUE#purge#")
 	default:
 		return nil, "", fmt.Errorf("dynamo: due customers: unknown index %q", due)
 	}

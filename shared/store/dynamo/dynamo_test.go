@@ -66,7 +66,7 @@ func TestEnsureTableCreatesTheDefinedTableOnce(t *testing.T) {
 		indexes = append(indexes, aws.ToString(g.IndexName))
 	}
 	slices.Sort(indexes)
-	if want := []string{indexList, indexDue, indexPurge}; !slices.Equal(indexes, want) {
+	if want := []string{indexList, indexDue, indexExpiry}; !slices.Equal(indexes, want) {
 		t.Errorf("indexes %v, want %v", indexes, want)
 	}
 	ttl, err := s.db.DescribeTimeToLive(t.Context(), &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(s.table)})

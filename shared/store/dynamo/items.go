@@ -34,8 +34,9 @@ const (
 	indexList = "GSI1"
 	// indexDue (GSI2) holds refresh due dates and pending submissions; sparse.
 	indexDue = "GSI2"
-	// indexPurge (GSI3) holds purge due dates; sparse.
-	indexPurge = "GSI3"
+	// indexExpiry (GSI3) holds what the retention runs delete when its time comes: purge due
+	// dates of profiles and payload expiries of submissions; sparse.
+	indexExpiry = "GSI3"
 )
 
 // shards spreads every listing partition over this many partition keys, so that no single

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,8 +45,17 @@ func submissionItem(sub store.Submission) (item, error) {
 		it[gsi2PK] = str("PENDING#" + shardOf(sub.ID))
 		it[gsi2SK] = str(sk)
 	}
+	// Every write of a submission goes through here, so the entry comes and goes with the
+	// payload: the index never leads to a payload already dropped, nor misses one.
+	if sub.Payload != nil && sub.PayloadExpiresAt != nil {
+		it[gsi3PK] = str(payloadPrefix + shardOf(sub.ID))
+		it[gsi3SK] = str(timeKey(*sub.PayloadExpiresAt) + "#" + sub.ID)
+	}
 	return it, nil
 }
+
+// payloadPrefix starts the GSI3 partitions of submissions holding a payload with an expiry.
+const payloadPrefix = "PAYLOAD#"
 
 // withSourceRef copies the payload's sourceRef beside it, as the port asks.
 func withSourceRef(sub store.Submission) store.Submission {
@@ -205,6 +215,55 @@ func (s *Store) UpdateSubmission(ctx context.Context, id string, fn func(*store.
 		return nil
 	})
 	return out, err
+}
+
+// ExpiredPayloads reads the sparse payload expiry partitions of GSI3 up to upTo: only
+// submissions still holding an expired payload are read.
+func (s *Store) ExpiredPayloads(ctx context.Context, upTo time.Time, p store.Page) ([]string, string, error) {
+	spans := sharded(indexExpiry, gsi3PK, gsi3SK, payloadPrefix)
+	// Sort keys are <time>#<id>; '$' follows '#', so this bound takes every entry at upTo.
+	for i := range spans {
+		spans[i].hi = timeKey(upTo) + "$"
+	}
+	items, next, err := s.list(ctx, "payloads", spans, p, nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("dynamo: expired payloads: %w", err)
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, strings.TrimPrefix(getS(it, attrPK), submissionPK("")))
+	}
+	return ids, next, nil
+}
+
+// DropPayload reads the submission strongly and, while its payload has expired at upTo, puts
+// it back without the payload on the version read, retrying a lost condition; the item
+// written carries no GSI3 keys, which takes it off the index.
+func (s *Store) DropPayload(ctx context.Context, id string, upTo time.Time) error {
+	err := update(ctx, updateAttempts, func() error {
+		cur, err := s.GetSubmission(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if cur.Payload == nil || cur.PayloadExpiresAt == nil || cur.PayloadExpiresAt.After(upTo) {
+			return nil
+		}
+		next := withSourceRef(cur)
+		next.Payload, next.PayloadExpiresAt = nil, nil
+		next.Version = cur.Version + 1
+		it, err := submissionItem(next)
+		if err != nil {
+			return err
+		}
+		return s.putVersioned(ctx, it, cur.Version)
+	})
+	if err != nil {
+		return fmt.Errorf("dynamo: drop payload of submission %s: %w", id, err)
+	}
+	return nil
 }
 
 // PendingSubmissions reads the sparse pending index: only RECEIVED submissions are on it.

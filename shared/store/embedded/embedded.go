@@ -25,9 +25,9 @@ import (
 // ErrInUse is returned by Open when another process holds the data file.
 var ErrInUse = errors.New("data folder in use by another intake process")
 
-// schemaVersion names the layout of the buckets below; Open refuses files of another layout
-// rather than misread them.
-const schemaVersion = "1"
+// schemaVersion names the layout of the buckets below; Open upgrades files of an earlier
+// layout it knows (see migrations) and refuses any other rather than misread it.
+const schemaVersion = "2"
 
 // Buckets. Index buckets hold keys only; their parts are joined by sep and times are written
 // with timeLayout so that byte order is time order.
@@ -36,6 +36,7 @@ var (
 	bSubs     = []byte("submissions")         // subID → Submission
 	bIdem     = []byte("idempotency")         // idempotency key → subID
 	bPending  = []byte("pending")             // receivedAt, subID: RECEIVED submissions
+	bPayloads = []byte("payload_expiry")      // payloadExpiresAt, subID: submissions holding a payload with an expiry
 	bCusts    = []byte("customers")           // custID → Customer
 	bFlags    = []byte("customers_by_flag")   // flag, custID
 	bDue      = []byte("due")                 // due kind, due time, custID
@@ -53,7 +54,7 @@ var (
 	bAudit    = []byte("audit")               // at, auditID → AuditEntry
 )
 
-var allBuckets = [][]byte{bMeta, bSubs, bIdem, bPending, bCusts, bFlags, bDue, bHistory, bUnique,
+var allBuckets = [][]byte{bMeta, bSubs, bIdem, bPending, bPayloads, bCusts, bFlags, bDue, bHistory, bUnique,
 	bBlock, bReviews, bRvStatus, bRvTime, bRvCust, bDistinct, bCards, bCardTime, bCardCust, bAudit}
 
 const (
@@ -116,13 +117,35 @@ func prepare(tx *bolt.Tx) error {
 		}
 	}
 	meta := tx.Bucket(bMeta)
-	switch v := meta.Get([]byte("schema")); {
-	case v == nil:
+	v := meta.Get([]byte("schema"))
+	if v == nil {
 		return meta.Put([]byte("schema"), []byte(schemaVersion))
-	case string(v) != schemaVersion:
+	}
+	if string(v) == schemaVersion {
+		return nil
+	}
+	migrate, ok := migrations[string(v)]
+	if !ok {
 		return fmt.Errorf("file has schema version %q, this build reads %q", v, schemaVersion)
 	}
-	return nil
+	if err := migrate(txn{tx}); err != nil {
+		return fmt.Errorf("upgrade schema version %q to %q: %w", v, schemaVersion, err)
+	}
+	return meta.Put([]byte("schema"), []byte(schemaVersion))
+}
+
+// migrations upgrade a file of an earlier schema version, in the transaction that opens it.
+var migrations = map[string]func(t txn) error{
+	// Version 1 had no payload expiry index: build it from the stored submissions, once.
+	"1": func(t txn) error {
+		return t.b(bSubs).ForEach(func(k, v []byte) error {
+			var sub store.Submission
+			if err := json.Unmarshal(v, &sub); err != nil {
+				return fmt.Errorf("decode submission %s: %w", k, err)
+			}
+			return t.indexPayload(&sub, true)
+		})
+	},
 }
 
 // Close releases the file.
@@ -220,6 +243,56 @@ func (s *Store) PendingSubmissions(ctx context.Context, p store.Page) ([]store.S
 		return nil, "", fmt.Errorf("list pending submissions: %w", err)
 	}
 	return out, next, nil
+}
+
+// ExpiredPayloads implements store.Store.
+func (s *Store) ExpiredPayloads(ctx context.Context, upTo time.Time, p store.Page) ([]string, string, error) {
+	var out []string
+	var next string
+	// Entries expiring exactly at upTo continue with sep (0x00) after the time, so they sort
+	// before this bound and later times after it.
+	sp := span{end: append([]byte(timeKey(upTo)), 1)}
+	err := s.view(ctx, func(t txn) (err error) {
+		next, err = walk(t.b(bPayloads), sp, p, func(k, _ []byte) (bool, error) {
+			out = append(out, lastPart(k))
+			return true, nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("list expired payloads: %w", err)
+	}
+	return out, next, nil
+}
+
+// DropPayload implements store.Store.
+func (s *Store) DropPayload(ctx context.Context, id string, upTo time.Time) error {
+	err := s.update(ctx, func(t txn) error {
+		prev, next, err := loadTwice[store.Submission](t.b(bSubs), id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !payloadExpired(prev, upTo) {
+			return nil
+		}
+		if next.SourceRef == "" {
+			next.SourceRef = next.Payload.SourceRef
+		}
+		next.Payload, next.PayloadExpiresAt = nil, nil
+		next.Version++
+		return t.putSubmission(prev, next)
+	})
+	if err != nil {
+		return fmt.Errorf("drop payload of submission %s: %w", id, err)
+	}
+	return nil
+}
+
+func payloadExpired(s *store.Submission, upTo time.Time) bool {
+	return s.Payload != nil && s.PayloadExpiresAt != nil && !s.PayloadExpiresAt.After(upTo)
 }
 
 // File implements store.Store. Besides the filing's items it records on the customer every
@@ -723,6 +796,9 @@ func (t txn) putSubmission(prev, s *store.Submission) error {
 	if err := t.index(bPending, s.Status == store.StatusReceived, key(timeKey(s.ReceivedAt), s.ID)); err != nil {
 		return err
 	}
+	if err := t.indexPayload(s, true); err != nil {
+		return err
+	}
 	if s.IdempotencyKey != "" && t.b(bIdem).Get([]byte(s.IdempotencyKey)) == nil {
 		return t.b(bIdem).Put([]byte(s.IdempotencyKey), []byte(s.ID))
 	}
@@ -733,10 +809,22 @@ func (t txn) unindexSubmission(s *store.Submission) error {
 	if err := t.index(bPending, false, key(timeKey(s.ReceivedAt), s.ID)); err != nil {
 		return err
 	}
+	if err := t.indexPayload(s, false); err != nil {
+		return err
+	}
 	if s.IdempotencyKey != "" && string(t.b(bIdem).Get([]byte(s.IdempotencyKey))) == s.ID {
 		return t.b(bIdem).Delete([]byte(s.IdempotencyKey))
 	}
 	return nil
+}
+
+// indexPayload adds or removes the payload expiry entry of a submission that holds a payload
+// with an expiry; other submissions have none.
+func (t txn) indexPayload(s *store.Submission, on bool) error {
+	if s.Payload == nil || s.PayloadExpiresAt == nil {
+		return nil
+	}
+	return t.index(bPayloads, on, key(timeKey(*s.PayloadExpiresAt), s.ID))
 }
 
 func (t txn) deleteSubmission(s *store.Submission) error {

@@ -167,3 +167,46 @@ func TestUnknownSchemaIsRefused(t *testing.T) {
 		t.Errorf("error %q does not say the schema is wrong", err)
 	}
 }
+
+// TestSchemaOneIsUpgraded: a file of schema version 1, written before the payload expiry
+// index existed, opens with the index built from its submissions.
+func TestSchemaOneIsUpgraded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "intake.db")
+	s, err := embedded.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filing()
+	expires := at.AddDate(0, 0, 30)
+	f.Submission.PayloadExpiresAt = &expires
+	if err := s.File(t.Context(), f); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		return errors.Join(tx.DeleteBucket([]byte("payload_expiry")), tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("1")))
+	})
+	if err := errors.Join(err, db.Close()); err != nil {
+		t.Fatal(err)
+	}
+
+	for range 2 {
+		s, err = embedded.Open(path)
+		if err != nil {
+			t.Fatalf("Open of a schema 1 file: %v", err)
+		}
+		ids, _, err := s.ExpiredPayloads(t.Context(), expires, store.Page{})
+		if err != nil || len(ids) != 1 || ids[0] != "sub-1" {
+			t.Errorf("expired payloads after the upgrade: %v, err %v; want [sub-1]", ids, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -87,6 +87,7 @@ func malformedCursor(t *testing.T, s store.Store) {
 		{"DueCustomers", func() error { _, _, err := s.DueCustomers(ctx, store.DueRefresh, day(1), p); return err }},
 		{"ListReviews", func() error { _, _, err := s.ListReviews(ctx, store.ReviewOpen, p); return err }},
 		{"ListCards", func() error { _, _, err := s.ListCards(ctx, store.CardFilter{}, p); return err }},
+		{"ExpiredPayloads", func() error { _, _, err := s.ExpiredPayloads(ctx, day(1000), p); return err }},
 		{"Links", func() error { _, _, err := s.Links(ctx, p); return err }},
 		{"ListAudit", func() error { _, _, err := s.ListAudit(ctx, p); return err }},
 	} {

@@ -117,10 +117,13 @@ func newCustomer(id string, n int, sub string, at time.Time) customer.Customer {
 	}
 }
 
-// newFiling files submission sub as a new customer id made of fixture person n.
+// newFiling files submission sub as a new customer id made of fixture person n; the payload
+// expires thirty days after receipt.
 func newFiling(id string, n int, sub store.Submission) store.Filing {
 	sub.Status = store.StatusFiled
 	sub.UpdatedAt = sub.ReceivedAt.Add(time.Second)
+	// As the filing step does: the payload is kept for a while after filing.
+	sub.PayloadExpiresAt = ptr(sub.ReceivedAt.AddDate(0, 0, 30))
 	sub.Outcome = &store.Outcome{CustomerID: id, Decision: customer.DecisionNew}
 	return store.Filing{
 		Submission:  sub,

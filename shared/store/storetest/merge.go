@@ -176,6 +176,7 @@ func mergeMovesEverything(t *testing.T, s store.Store) {
 	if sub := mustSubmission(t, s, w.cSub); sub.Outcome.CustomerID != w.c || sub.Outcome.Explanation.CandidateID != w.a {
 		t.Errorf("c's submission: customer %s candidate %s", sub.Outcome.CustomerID, sub.Outcome.Explanation.CandidateID)
 	}
+	sameSet(t, "payloads on the expiry index", expired(t, s, day(1000), 10), []string{subID(1), subID(2), subID(12), w.cSub})
 	if card, err := s.GetCard(ctx, w.card); err != nil || card.CustomerID != w.a {
 		t.Errorf("card: %+v err %v", card, err)
 	}

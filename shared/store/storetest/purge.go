@@ -151,6 +151,7 @@ func purgeCustomer(t *testing.T, s store.Store) {
 	}
 
 	purgedListings(t, s, a, audit)
+	sameSet(t, "payloads still on the expiry index", expired(t, s, day(1000), 10), []string{subB.ID, subID(3)})
 	scanForLeftovers(t, s, a, append(personOf(1).values(), keysOf(1)[0].Hash, keysOf(1)[1].Hash, keysOf(1)[2].Hash, fm.Keys[0].Hash))
 
 	again := newFiling(custID(5), 1, newSubmission(subID(50), 1, minute(50)))

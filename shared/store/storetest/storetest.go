@@ -29,7 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	var tests []contractTest
 	for _, group := range [][]contractTest{
 		submissionTests, filingTests, candidateTests, customerTests, purgeTests,
-		reviewTests, mergeTests, cardTests, auditTests, linkTests, pagingTests,
+		reviewTests, mergeTests, cardTests, auditTests, linkTests, pagingTests, payloadTests,
 	} {
 		tests = append(tests, group...)
 	}
