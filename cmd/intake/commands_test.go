@@ -157,3 +157,29 @@ func TestPurgeDropsExpiredPayloadsAndKeepsTheLinks(t *testing.T) {
 		t.Fatalf("links export after the payloads went lists %v, want a1 a2 b1 bad", refs)
 	}
 }
+
+func TestRescoreReportsAPassOverEveryCustomer(t *testing.T) {
+	data := t.TempDir()
+	file := filepath.Join(t.TempDir(), "in.ndjson")
+	if err := os.WriteFile(file, []byte(importFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCmd(t, "", "import", "--data", data, file); code != exitOK {
+		t.Fatalf("import: %s", errOut)
+	}
+	code, out, errOut := runCmd(t, "", "rescore", "--data", data)
+	if code != exitOK {
+		t.Fatalf("rescore exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Read, Rescored int
+		Complete       bool
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report %q: %v", out, err)
+	}
+	// Filing scored both customers under the current rules: the pass reads them and rewrites nothing.
+	if rep.Read != 2 || rep.Rescored != 0 || !rep.Complete {
+		t.Fatalf("report %+v, want 2 read, none rescored, complete", rep)
+	}
+}

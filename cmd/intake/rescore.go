@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/intake-project/intake/shared/rescore"
 )
 
 func init() {
@@ -32,7 +34,7 @@ func runRescore(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	}
 	defer s.Close()
 	bar := newProgress(stderr, 0, "rescoring")
-	rep, err := s.steps.RescoreAll(ctx, bar.set)
+	rep, err := s.rescorer().All(ctx, rescore.Options{Progress: bar.set})
 	bar.done()
 	if err != nil {
 		fmt.Fprintln(stderr, "intake rescore:", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/intake-project/intake/shared/auth"
 	"github.com/intake-project/intake/shared/httpapi"
 	"github.com/intake-project/intake/shared/localflow"
+	"github.com/intake-project/intake/shared/rescore"
 	"github.com/intake-project/intake/shared/steps"
 	"github.com/intake-project/intake/web"
 	"github.com/intake-project/intake/workflows"
@@ -155,7 +156,7 @@ func (s *site) hygieneLoop(ctx context.Context, every time.Duration) {
 			}
 			s.log.Info(name+" done", "read", rep.Read, "flagged", rep.Flagged, "purged", rep.Purged, "skipped", rep.Skipped, "dropped", rep.Dropped)
 		}
-		if rep, err := s.steps.RescoreAll(ctx, nil); err != nil {
+		if rep, err := s.rescorer().All(ctx, rescore.Options{}); err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("rescore failed", "error", err.Error())
 			}

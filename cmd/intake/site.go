@@ -14,6 +14,7 @@ import (
 	"github.com/intake-project/intake/shared/hygiene"
 	"github.com/intake-project/intake/shared/lookupkey"
 	"github.com/intake-project/intake/shared/match"
+	"github.com/intake-project/intake/shared/rescore"
 	"github.com/intake-project/intake/shared/score"
 	"github.com/intake-project/intake/shared/steps"
 	"github.com/intake-project/intake/shared/store"
@@ -160,6 +161,11 @@ func loadForms(f siteFlags) (*forms.Static, error) {
 }
 
 func (s *site) Close() error { return s.store.Close() }
+
+// rescorer brings the site's customers to its scoring rules.
+func (s *site) rescorer() *rescore.Rescorer {
+	return &rescore.Rescorer{Store: s.store, Scorer: s.score, Due: s.policy.Due, Clock: time.Now}
+}
 
 // jsonLogger logs JSON lines to stderr.
 func jsonLogger() *slog.Logger {

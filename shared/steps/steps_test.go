@@ -284,33 +284,6 @@ func TestUnknownSubmissionIsNotRetried(t *testing.T) {
 	}
 }
 
-func TestRescoreAllRecomputesOnlyScoresFromOtherRules(t *testing.T) {
-	f := newFixture(t)
-	f.receive("s1", person("1", "张三", "13800138000"))
-	r := f.run("s1")
-	_, err := f.st.UpdateCustomer(f.ctx, r.CustomerID, func(c *customer.Customer) error {
-		c.Scores.RulesVersion = "an-old-version"
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := f.steps.RescoreAll(f.ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Read != 1 || rep.Rescored != 1 {
-		t.Fatalf("report = %+v, want one read and rescored", rep)
-	}
-	c, _ := f.st.GetCustomer(f.ctx, r.CustomerID)
-	if c.Scores.RulesVersion != score.Default().Version() {
-		t.Fatalf("rules version = %q after rescoring", c.Scores.RulesVersion)
-	}
-	if rep, _ := f.steps.RescoreAll(f.ctx, nil); rep.Rescored != 0 {
-		t.Fatalf("second pass rescored %d, want 0", rep.Rescored)
-	}
-}
-
 func TestPairMarkedDistinctIsNeverProposedAgain(t *testing.T) {
 	f := newFixture(t)
 	f.receive("s1", person("1", "张三", "13800138000"))
