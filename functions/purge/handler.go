@@ -7,23 +7,10 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
-
 	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/lambdaenv"
 	"github.com/intake-project/intake/shared/store"
 )
-
-// event is what a schedule sends: an EventBridge scheduled event, or an EventBridge Scheduler
-// input of the same shape. Time is the scheduled time (the current time when absent), so a
-// retried invocation evaluates the rules at the same moment; detail.dryRun asks for a report
-// without writes.
-type event struct {
-	ID     string    `json:"id"`
-	Time   time.Time `json:"time"`
-	Detail struct {
-		DryRun bool `json:"dryRun"`
-	} `json:"detail"`
-}
 
 type handler struct {
 	store  store.Store
@@ -46,20 +33,11 @@ type result struct {
 // A run that stops early is not an error: purged customers and dropped payloads have left
 // their indexes, so the next invocation continues. The two runs are independent, so the
 // payload run goes ahead even when the purge failed.
-func (h *handler) handle(ctx context.Context, ev event) (result, error) {
-	now := ev.Time
-	if now.IsZero() {
-		now = h.clock()
-	}
+func (h *handler) handle(ctx context.Context, ev lambdaenv.ScheduledEvent) (result, error) {
+	now := ev.At(h.clock)
 	dry := h.dryRun || ev.Detail.DryRun
-	var budget func() time.Duration
-	if deadline, ok := ctx.Deadline(); ok {
-		budget = func() time.Duration { return time.Until(deadline) }
-	}
-	log := h.logger.With("event", ev.ID)
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		log = log.With("request", lc.AwsRequestID)
-	}
+	budget := lambdaenv.Budget(ctx)
+	log := lambdaenv.RunLogger(ctx, h.logger, ev)
 
 	var res result
 	var purgeErr, expireErr error

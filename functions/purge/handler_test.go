@@ -14,17 +14,18 @@ import (
 
 	"github.com/intake-project/intake/shared/customer"
 	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/lambdaenv"
 	"github.com/intake-project/intake/shared/store"
 	"github.com/intake-project/intake/shared/store/embedded"
 )
 
-func readEvent(t *testing.T, name string) event {
+func readEvent(t *testing.T, name string) lambdaenv.ScheduledEvent {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "events", "purge", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ev event
+	var ev lambdaenv.ScheduledEvent
 	if err := json.Unmarshal(b, &ev); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -103,7 +104,7 @@ func TestHandleRunsThePurgeAndThePayloadExpiry(t *testing.T) {
 	scheduled := time.Date(2026, 11, 22, 4, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name       string
-		event      event
+		event      lambdaenv.ScheduledEvent
 		dryRunEnv  bool
 		timeLeft   time.Duration
 		wantNow    time.Time
@@ -117,7 +118,7 @@ func TestHandleRunsThePurgeAndThePayloadExpiry(t *testing.T) {
 		{"a scheduled event purges the due customer and drops the expired payload at the scheduled time", readEvent(t, "scheduled-event.json"), false, time.Minute, scheduled, 1, false, true, true, 1},
 		{"a scheduler input may ask for a dry run", readEvent(t, "scheduler-dry-run.json"), false, time.Minute, scheduled, 1, true, false, true, 1},
 		{"DRY_RUN makes every run a dry run", readEvent(t, "scheduled-event.json"), true, time.Minute, scheduled, 1, true, false, true, 1},
-		{"an event without a time runs at the current time", event{ID: "manual"}, false, time.Minute, clock, 1, false, true, true, 1},
+		{"an event without a time runs at the current time", lambdaenv.ScheduledEvent{ID: "manual"}, false, time.Minute, clock, 1, false, true, true, 1},
 		{"an invocation with less time than the margin stops before reading", readEvent(t, "scheduled-event.json"), false, time.Second, scheduled, 0, false, false, false, 0},
 	}
 	for _, tc := range tests {
@@ -190,28 +191,5 @@ func TestHandleExpiresPayloadsEvenWhenThePurgeFails(t *testing.T) {
 	}
 	if _, err := st.GetCustomer(t.Context(), "cust-1"); err != nil {
 		t.Errorf("the customer whose images could not be removed: %v", err)
-	}
-}
-
-func TestConfigFrom(t *testing.T) {
-	tests := []struct {
-		name    string
-		env     map[string]string
-		want    config
-		wantErr bool
-	}{
-		{"table alone", map[string]string{"TABLE_NAME": "intake"}, config{Table: "intake"}, false},
-		{"everything", map[string]string{"TABLE_NAME": "intake", "POLICY_PATH": "/opt/policy.yaml", "DRY_RUN": "1", "DYNAMODB_ENDPOINT": "http://127.0.0.1:8000"},
-			config{Table: "intake", PolicyPath: "/opt/policy.yaml", DryRun: true, Endpoint: "http://127.0.0.1:8000"}, false},
-		{"no table", map[string]string{"DRY_RUN": "false"}, config{}, true},
-		{"a dry run that is not a boolean", map[string]string{"TABLE_NAME": "intake", "DRY_RUN": "yes please"}, config{}, true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := configFrom(func(k string) string { return tc.env[k] })
-			if (err != nil) != tc.wantErr || got != tc.want {
-				t.Errorf("configFrom = %+v, %v; want %+v, error %v", got, err, tc.want, tc.wantErr)
-			}
-		})
 	}
 }

@@ -6,24 +6,11 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
-
 	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/lambdaenv"
 	"github.com/intake-project/intake/shared/rescore"
 	"github.com/intake-project/intake/shared/store"
 )
-
-// event is what a schedule sends: an EventBridge scheduled event, or an EventBridge Scheduler
-// input of the same shape. Time is the scheduled time (the current time when absent), so a
-// retried invocation evaluates the rules at the same moment; detail.dryRun asks for a report
-// without writes.
-type event struct {
-	ID     string    `json:"id"`
-	Time   time.Time `json:"time"`
-	Detail struct {
-		DryRun bool `json:"dryRun"`
-	} `json:"detail"`
-}
 
 type handler struct {
 	store  store.Store
@@ -44,20 +31,10 @@ type report struct {
 
 // handle runs one sweep within the invocation's time budget. A run that stops early is not
 // an error: the customers it flagged have left the due index, so the next run continues.
-func (h *handler) handle(ctx context.Context, ev event) (report, error) {
-	now := ev.Time
-	if now.IsZero() {
-		now = h.clock()
-	}
-	opt := hygiene.SweepOptions{Now: now, DryRun: h.dryRun || ev.Detail.DryRun}
-	if deadline, ok := ctx.Deadline(); ok {
-		opt.Budget = func() time.Duration { return time.Until(deadline) }
-	}
+func (h *handler) handle(ctx context.Context, ev lambdaenv.ScheduledEvent) (report, error) {
+	opt := hygiene.SweepOptions{Now: ev.At(h.clock), DryRun: h.dryRun || ev.Detail.DryRun, Budget: lambdaenv.Budget(ctx)}
 	r, err := hygiene.Sweep(ctx, h.store, h.policy, opt)
-	log := h.logger.With("event", ev.ID)
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		log = log.With("request", lc.AwsRequestID)
-	}
+	log := lambdaenv.RunLogger(ctx, h.logger, ev)
 	log.Info("sweep run", "dryRun", r.DryRun, "policyVersion", r.PolicyVersion, "read", r.Read,
 		"flagged", r.Flagged, "skipped", r.Skipped, "complete", r.Complete)
 	if err != nil {

@@ -13,19 +13,20 @@ import (
 
 	"github.com/intake-project/intake/shared/customer"
 	"github.com/intake-project/intake/shared/hygiene"
+	"github.com/intake-project/intake/shared/lambdaenv"
 	"github.com/intake-project/intake/shared/rescore"
 	"github.com/intake-project/intake/shared/score"
 	"github.com/intake-project/intake/shared/store"
 	"github.com/intake-project/intake/shared/store/embedded"
 )
 
-func readEvent(t *testing.T, name string) event {
+func readEvent(t *testing.T, name string) lambdaenv.ScheduledEvent {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "events", "sweep", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ev event
+	var ev lambdaenv.ScheduledEvent
 	if err := json.Unmarshal(b, &ev); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -65,7 +66,7 @@ func TestHandleRunsTheSweep(t *testing.T) {
 	clock := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name        string
-		event       event
+		event       lambdaenv.ScheduledEvent
 		dryRunEnv   bool
 		timeLeft    time.Duration
 		wantNow     time.Time
@@ -80,7 +81,7 @@ func TestHandleRunsTheSweep(t *testing.T) {
 			time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC), 1, true, false, true},
 		{"DRY_RUN makes every run a dry run", readEvent(t, "scheduled-event.json"), true, time.Minute,
 			time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC), 1, true, false, true},
-		{"an event without a time runs at the current time", event{ID: "manual"}, false, time.Minute, clock, 1, false, true, true},
+		{"an event without a time runs at the current time", lambdaenv.ScheduledEvent{ID: "manual"}, false, time.Minute, clock, 1, false, true, true},
 		{"an invocation with less time than the margin stops before reading", readEvent(t, "scheduled-event.json"), false, time.Second,
 			time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC), 0, false, false, false},
 	}
@@ -106,29 +107,6 @@ func TestHandleRunsTheSweep(t *testing.T) {
 			}
 			if written := c.Flag == customer.FlagRefreshDue; written != tc.wantWritten {
 				t.Errorf("customer flagged %v, want %v", written, tc.wantWritten)
-			}
-		})
-	}
-}
-
-func TestConfigFrom(t *testing.T) {
-	tests := []struct {
-		name    string
-		env     map[string]string
-		want    config
-		wantErr bool
-	}{
-		{"table alone", map[string]string{"TABLE_NAME": "intake"}, config{Table: "intake"}, false},
-		{"everything", map[string]string{"TABLE_NAME": "intake", "POLICY_PATH": "/opt/policy.yaml", "DRY_RUN": "true", "DYNAMODB_ENDPOINT": "http://127.0.0.1:8000"},
-			config{Table: "intake", PolicyPath: "/opt/policy.yaml", DryRun: true, Endpoint: "http://127.0.0.1:8000"}, false},
-		{"no table", map[string]string{}, config{}, true},
-		{"a dry run that is not a boolean", map[string]string{"TABLE_NAME": "intake", "DRY_RUN": "maybe"}, config{}, true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := configFrom(func(k string) string { return tc.env[k] })
-			if (err != nil) != tc.wantErr || got != tc.want {
-				t.Errorf("configFrom = %+v, %v; want %+v, error %v", got, err, tc.want, tc.wantErr)
 			}
 		})
 	}

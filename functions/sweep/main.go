@@ -4,10 +4,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"os"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -15,60 +11,21 @@ import (
 	"github.com/intake-project/intake/shared/lambdaenv"
 	"github.com/intake-project/intake/shared/rescore"
 	"github.com/intake-project/intake/shared/score"
-	"github.com/intake-project/intake/shared/store/dynamo"
 )
 
-// config is read from the environment: TABLE_NAME (required), POLICY_PATH (a policy file
-// read over the embedded defaults; none means the defaults), DRY_RUN (true: report only),
-// DYNAMODB_ENDPOINT (e.g. DynamoDB Local; none means AWS).
-type config struct {
-	Table      string
-	PolicyPath string
-	DryRun     bool
-	Endpoint   string
-}
-
-func configFrom(getenv func(string) string) (config, error) {
-	cfg := config{Table: getenv("TABLE_NAME"), PolicyPath: getenv("POLICY_PATH"), Endpoint: getenv("DYNAMODB_ENDPOINT")}
-	if cfg.Table == "" {
-		return config{}, &lambdaenv.ConfigError{Problems: []string{"TABLE_NAME is not set"}}
-	}
-	if v := getenv("DRY_RUN"); v != "" {
-		dry, err := strconv.ParseBool(v)
-		if err != nil {
-			return config{}, &lambdaenv.ConfigError{Problems: []string{fmt.Sprintf("DRY_RUN=%q: want true or false", v)}}
-		}
-		cfg.DryRun = dry
-	}
-	return cfg, nil
-}
-
+// The configuration is lambdaenv.Hygiene: TABLE_NAME (required), POLICY_PATH, DRY_RUN and the
+// stack's retention periods.
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	if err := run(logger); err != nil {
-		lambdaenv.InitFailed(logger, err)
+	log := lambdaenv.Logger()
+	var cfg lambdaenv.Hygiene
+	if err := lambdaenv.Load(&cfg); err != nil {
+		lambdaenv.InitFailed(log, err)
 	}
-}
-
-func run(logger *slog.Logger) error {
-	cfg, err := configFrom(os.Getenv)
+	st, policy, err := cfg.Open(context.Background())
 	if err != nil {
-		return err
+		lambdaenv.InitFailed(log, err)
 	}
-	var retention lambdaenv.Retention
-	if err := lambdaenv.Load(&retention); err != nil {
-		return err
-	}
-	policy, err := retention.PolicyFrom(cfg.PolicyPath)
-	if err != nil {
-		return err
-	}
-	st, err := dynamo.Connect(context.Background(), dynamo.Config{Table: cfg.Table, Endpoint: cfg.Endpoint})
-	if err != nil {
-		return err
-	}
-	h := &handler{store: st, policy: policy, dryRun: cfg.DryRun, clock: time.Now, logger: logger,
+	h := &handler{store: st, policy: policy, dryRun: cfg.DryRun, clock: time.Now, logger: log,
 		rescorer: &rescore.Rescorer{Store: st, Scorer: score.Default(), Due: policy.Due, Clock: time.Now}}
 	lambda.Start(h.handle)
-	return nil
 }

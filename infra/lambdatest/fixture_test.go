@@ -230,10 +230,9 @@ func (f *fixture) env(t *testing.T, fn samtemplate.Function, table string) map[s
 		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
 		"TZ":                              "UTC",
-		// Local stand-ins: DynamoDB Local under the SDK's standard variable (and the one the
-		// hygiene functions read), the fake Secrets Manager and Step Functions.
+		// Local stand-ins: DynamoDB Local under the SDK's standard variable, the fake
+		// Secrets Manager and Step Functions.
 		"AWS_ENDPOINT_URL_DYNAMODB":        f.endpoint,
-		"DYNAMODB_ENDPOINT":                f.endpoint,
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER": f.aws.URL,
 		"AWS_ENDPOINT_URL_SFN":             f.aws.URL,
 	} {

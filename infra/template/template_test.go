@@ -329,8 +329,8 @@ var lambdaReserved = []string{
 }
 
 // leftToDefault are variables a function reads that the deployment deliberately leaves
-// unset, each with the reason; localOnly are overrides for local runs that a deployment must
-// never set (besides the variables lambdaenv tags as local).
+// unset, each with the reason. Overrides for local runs, which a deployment must never set,
+// are the variables lambdaenv tags as local.
 var (
 	leftToDefault = map[string]string{
 		"INTAKE_OIDC_JWKS_URL":         "Cognito and most issuers publish a discovery document that names the key set",
@@ -341,9 +341,6 @@ var (
 		"INTAKE_FREQUENCIES":           "the built-in vocabulary; a site sets its own by adding the variable (docs/deploy.md)",
 		"INTAKE_PHONE_REGION":          "numbers without a country code are mainland Chinese by default",
 		"POLICY_PATH":                  "no policy file ships in the deployment package: the built-in hygiene policy applies",
-	}
-	localOnly = map[string]string{
-		"DYNAMODB_ENDPOINT": "the hygiene functions' DynamoDB Local override",
 	}
 )
 
@@ -358,7 +355,7 @@ func TestEnvironmentMatchesWhatFunctionsRead(t *testing.T) {
 			for name, r := range reads {
 				_, set := fn.Env[name]
 				switch {
-				case r.Local || localOnly[name] != "":
+				case r.Local:
 					if set {
 						t.Errorf("%s is for local runs only, but the template sets it", name)
 					}
