@@ -15,7 +15,8 @@ all: lint test
 
 ## run: serve the API, the workflow and the embedded store on one machine
 run:
-	$(GO) run ./cmd/intake serve --addr $(ADDR) --data $(DATA)
+	$(GO) build -o bin/intake ./cmd/intake
+	exec bin/intake serve --addr $(ADDR) --data $(DATA)
 
 ## test: lint, install the pinned tooling, then every test (unit, contract, workflow, API, end to end)
 test: lint tools test-unit test-fuzz
