@@ -144,6 +144,9 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 	}
 
 	now := h.deps.Clock().UTC()
+	if fields != nil {
+		consentedOnPosting(&sub, now)
+	}
 	if !h.admit(w, r, m, who, &sub, now, nil) {
 		return
 	}
@@ -159,6 +162,15 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	h.startPending(r, stored, created)
 	h.accepted(w, r, m, who, stored.ID)
+}
+
+// consentedOnPosting dates the consent of a plain HTML form post that ticked its purposes but
+// could not say when: a page without script has no clock to fill consent.givenAt with, and
+// the customer gave consent by sending the form, at the moment it arrived.
+func consentedOnPosting(sub *customer.Submission, now time.Time) {
+	if c := sub.Consent; c != nil && len(c.Purposes) > 0 && c.GivenAt == "" {
+		c.GivenAt = now.Format(time.RFC3339)
+	}
 }
 
 // The steps below are shared by every route that takes a submission: /v1/submissions and the

@@ -111,6 +111,30 @@ func TestPlainHTMLFormIsStoredAndRedirectedToThankYouPage(t *testing.T) {
 	}
 }
 
+func TestPlainHTMLFormWithoutConsentTimeIsDatedOnArrival(t *testing.T) {
+	a := newAPI(t)
+	f := validForm()
+	f.Del("consent.givenAt") // a page without script cannot fill it in
+	resp := a.do(a.request("POST", "/v1/submissions", ctForm, f.Encode(), "Accept", "text/html"), docAccepts)
+	if resp.status != http.StatusSeeOther {
+		t.Fatalf("status = %d, body %s", resp.status, resp.body)
+	}
+	got, err := a.store.GetSubmission(context.Background(), a.starter.started()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := got.ReceivedAt.Format(time.RFC3339); got.Payload.Consent.GivenAt != want {
+		t.Fatalf("consent given at %q, want the arrival time %s", got.Payload.Consent.GivenAt, want)
+	}
+
+	// A JSON client has a clock: without the time its consent is incomplete.
+	body := `{"channel":"web_form","kind":"person","person":{"name":"张三"},"consent":{"purposes":["service"]}}`
+	resp = a.do(a.request("POST", "/v1/submissions", "application/json", body, "X-Form-Key", jsonFormKey), docAccepts)
+	if resp.status != http.StatusUnprocessableEntity {
+		t.Fatalf("JSON without consent time: status %d, want 422", resp.status)
+	}
+}
+
 func TestFormPostAskingForJSONGets202(t *testing.T) {
 	a := newAPI(t)
 	f := validForm()
