@@ -106,7 +106,8 @@ func serve(ctx context.Context, sf siteFlags, addr string, workers int, every ti
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "intake is serving on %s (data in %s)\n\n", base, sf.data)
 	fmt.Fprintf(stdout, "Staff token (valid 12 hours; make another with `intake token --data %s`):\n%s\n\n", sf.data, token)
-	fmt.Fprintf(stdout, "Intake form: %s/form.html?form=%s\n\n", base, formKey)
+	fmt.Fprintf(stdout, "Intake form: %s/form.html?form=%s\n", base, formKey)
+	fmt.Fprintf(stdout, "Staff console: %s/console.html (paste the staff token)\n\n", base)
 	fmt.Fprintf(stdout, "Post a submission:\n  curl -i %s/v1/submissions -H 'Content-Type: application/json' -H 'X-Form-Key: %s' \\\n"+
 		"    -d '{\"channel\":\"web_form\",\"kind\":\"person\",\"person\":{\"name\":\"张三\",\"phones\":[\"13800138000\"]},\"consent\":{\"purposes\":[\"service\"],\"givenAt\":\"%s\"}}'\n\n",
 		base, formKey, time.Now().UTC().Format(time.RFC3339))
