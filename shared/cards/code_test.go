@@ -13,6 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/intake-project/intake/shared/ids"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -213,5 +216,22 @@ func TestReadIDRefusesCodesOfOtherThings(t *testing.T) {
 	}
 	if _, err := ReadID(img); !errors.Is(err, ErrNotCardCode) {
 		t.Fatalf("ReadID of a menu link: %v, want ErrNotCardCode", err)
+	}
+}
+
+// About 3 in 1,000 card IDs encoded with the encoder's own mask gave a code the reader missed;
+// every code Encode returns must read back, at the scale the card page prints it.
+func TestEveryIssuedCodeReadsBack(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 1000 {
+		id := ids.New(start.Add(time.Duration(i) * time.Second))
+		code, err := Encode(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadID(code.Image(6))
+		if err != nil || got != id {
+			t.Fatalf("card %s: read %q, %v", id, got, err)
+		}
 	}
 }
