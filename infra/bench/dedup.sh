@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures deduplication through the whole system: converts each record-linkage dataset into
+# Measures deduplication through the whole system: converts each record-linkage file (every
+# FEBRL or RLdata CSV in the data folder, $INTAKE_DEDUP_DATA by default ../shared/data/dedup) into
 # submissions, imports them one at a time in file order into a fresh data folder (the same
 # workflow the API runs), exports the links and scores them against the true pairs.
 set -euo pipefail
@@ -14,7 +15,8 @@ trap 'rm -rf "$work"' EXIT
 go build -o "$work/intake" ./cmd/intake
 go build -o "$work/linkscore" ./tools/linkscore
 go run ./tools/dedupdata convert --data "$data" --out "$work" >/dev/null
-for name in febrl_dataset1 febrl_dataset2 RLdata500; do
+for file in "$work"/*.ndjson; do
+  name=$(basename "$file" .ndjson)
   echo "== $name" >&2
   "$work/intake" import --data "$work/$name.data" "$work/$name.ndjson" > "$work/$name.import.txt"
   head -n 1 "$work/$name.import.txt" >&2

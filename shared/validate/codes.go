@@ -45,7 +45,7 @@ var catalogue = map[string]message{
 	CodeTooManyItems:      {"has more than %s items", "条目超过%s个"},
 	CodeDuplicate:         {"repeats an earlier item", "与前面的条目重复"},
 	CodeNegativeAmount:    {"must be a number not below zero", "应为不小于零的数"},
-	CodeContactRequired:   {"needs at least a name, a phone number or an email address", "至少需要姓名、电话或电子邮箱之一"},
+	CodeContactRequired:   {"needs at least a name, a phone number, an email address or an identity document number", "至少需要姓名、电话、电子邮箱或证件号码之一"},
 	CodeMobileRequired:    {"must include a mobile number", "必须包含一个手机号码"},
 	CodeControllerMissing: {"is required, or else the beneficial owner", "为必填项（或填写受益所有人）"},
 	CodeDocumentExpired:   {"has passed: the document has expired", "已过期：证件已失效"},

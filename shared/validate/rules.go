@@ -249,7 +249,10 @@ func names[T ~string](vs []T) []string {
 func (c *checker) person(path string, p *customer.Person, channel customer.Channel, kyc bool) {
 	nameRequired := channel == customer.ChannelCardScan || kyc
 	c.name(path+".name", &p.Name, nameRequired)
-	if !nameRequired && p.Name == "" && len(p.Phones) == 0 && len(p.Emails) == 0 {
+	// An identity document's number identifies a person as well as a name or a contact does
+	// (records imported from older systems sometimes lost the name but kept the number).
+	hasDocument := p.IDDocument != nil && strings.TrimSpace(p.IDDocument.Number) != ""
+	if !nameRequired && p.Name == "" && len(p.Phones) == 0 && len(p.Emails) == 0 && !hasDocument {
 		c.fail(path, CodeContactRequired)
 	}
 	c.name(path+".givenName", &p.GivenName, false)

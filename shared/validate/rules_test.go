@@ -164,9 +164,13 @@ func TestCheckRules(t *testing.T) {
 			errs:   []issue{{"person.name", CodeRequired}}},
 		{name: "web form person with only a phone is enough", base: webPerson,
 			change: func(s *customer.Submission) { s.Person = &customer.Person{Phones: []string{"13800138000"}} }},
-		{name: "web form person with no name, phone or email", base: webPerson,
+		{name: "web form person with no name, phone, email or document number", base: webPerson,
 			change: func(s *customer.Submission) { s.Person = &customer.Person{Occupation: "teacher"} },
 			errs:   []issue{{"person", CodeContactRequired}}},
+		{name: "an identity document number identifies a person without a name", base: webPerson,
+			change: func(s *customer.Submission) {
+				s.Person = &customer.Person{IDDocument: &customer.IDDocument{Type: customer.DocPassport, Number: "E12345678", IssuingCountry: "CN", ExpiresOn: "2030-01-01"}}
+			}},
 		{name: "gender from the list", base: webPerson, change: func(s *customer.Submission) { s.Person.Gender = "f" },
 			errs: []issue{{"person.gender", CodeNotAllowed}}},
 		{name: "birth date must be real", base: webPerson, change: func(s *customer.Submission) { s.Person.BirthDate = "1949-02-30" },

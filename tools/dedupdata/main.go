@@ -18,14 +18,16 @@ import (
 	"github.com/intake-project/intake/shared/match/matcheval"
 )
 
-var datasets = []string{matcheval.FEBRL1, matcheval.FEBRL2, matcheval.RLdata500}
+// trainingSets are the files the shipped rules were fitted on; convert and eval take every
+// CSV file of the data folder.
+var trainingSets = []string{matcheval.FEBRL1, matcheval.FEBRL2, matcheval.RLdata500}
 
 const usage = `usage: dedupdata <command> [flags]
 
 commands:
   convert  write each dataset as NDJSON submissions and its true pairs as CSV
   eval     file each dataset one record at a time and print pairwise precision, recall, F1
-  train    fit the match weights with EM on all datasets and print the rules file
+  train    fit the match weights with EM on the three shipped datasets and print the rules file
 
 Run "dedupdata <command> -h" for the flags of a command. The data folder defaults to
 $INTAKE_DEDUP_DATA, else ../shared/data/dedup beside the repository.
@@ -101,7 +103,11 @@ func matcher(path string) (*match.Matcher, error) {
 }
 
 func convert(data, out string) error {
-	for _, name := range datasets {
+	files, err := matcheval.Files(data)
+	if err != nil {
+		return err
+	}
+	for _, name := range files {
 		recs, err := matcheval.Load(data, name)
 		if err != nil {
 			return err
@@ -164,7 +170,11 @@ func evaluate(data string, m *match.Matcher, w io.Writer) error {
 	fmt.Fprintf(w, "rules %s\n", m.Rules().Version)
 	fmt.Fprintf(w, "%-20s %7s %9s %9s %9s %9s %7s %7s %9s %9s %6s %5s\n",
 		"dataset", "records", "truePairs", "predicted", "correct", "precision", "recall", "F1", "possible", "blocking", "maxCand", "trunc")
-	for _, name := range datasets {
+	files, err := matcheval.Files(data)
+	if err != nil {
+		return err
+	}
+	for _, name := range files {
 		recs, err := matcheval.Load(data, name)
 		if err != nil {
 			return err
@@ -189,12 +199,12 @@ const rulesHeader = `# Match rules (docs/matching.md). m and u were fitted by
 func train(data string, base *match.Rules, version string, random int, w io.Writer) error {
 	var all []match.Pattern
 	var rnd []match.Pattern
-	for i, name := range datasets {
+	for i, name := range trainingSets {
 		recs, err := matcheval.Load(data, name)
 		if err != nil {
 			return err
 		}
-		c, r := matcheval.TrainingPairs(recs, matcheval.DefaultBlockCap, random/len(datasets), uint64(i+1))
+		c, r := matcheval.TrainingPairs(recs, matcheval.DefaultBlockCap, random/len(trainingSets), uint64(i+1))
 		all = append(all, c...)
 		rnd = append(rnd, r...)
 	}

@@ -73,7 +73,7 @@ func TestEvalPrintsEveryDataset(t *testing.T) {
 	if err := run([]string{"eval", "-data", writeSamples(t)}, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range datasets {
+	for _, name := range trainingSets {
 		if !strings.Contains(out.String(), name) {
 			t.Errorf("no line for %s in\n%s", name, out.String())
 		}

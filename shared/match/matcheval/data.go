@@ -50,17 +50,44 @@ func DataDir(dir string) string {
 // ErrFormat is a data file whose columns are not the expected ones.
 var ErrFormat = errors.New("unexpected data format")
 
-// Load reads one of the dataset files by name, choosing the reader from the name.
+// Load reads a dataset file, choosing the reader from its header: FEBRL files have
+// given_name and surname columns, RLdata files fname_c1 and lname_c1. Any other file is
+// ErrFormat.
 func Load(dir, name string) ([]Record, error) {
-	f, err := os.Open(filepath.Join(dir, name))
+	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
-	defer f.Close()
-	if strings.HasPrefix(name, "RLdata") {
-		return ReadRLdata(f)
+	header, _, _ := strings.Cut(string(data), "\n")
+	columns := map[string]bool{}
+	for _, c := range strings.Split(header, ",") {
+		columns[strings.Trim(strings.TrimSpace(c), `"`)] = true
 	}
-	return ReadFEBRL(f)
+	switch {
+	case columns["fname_c1"] && columns["lname_c1"]:
+		return ReadRLdata(strings.NewReader(string(data)))
+	case columns["given_name"] && columns["surname"]:
+		return ReadFEBRL(strings.NewReader(string(data)))
+	}
+	return nil, fmt.Errorf("load %s: %w: neither FEBRL (given_name, surname) nor RLdata (fname_c1, lname_c1) columns", name, ErrFormat)
+}
+
+// Files lists the CSV files of a data folder, sorted by name.
+func Files(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".csv") {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("list %s: no .csv files", dir)
+	}
+	return names, nil
 }
 
 func readTable(r io.Reader, want []string) ([]map[string]string, error) {
