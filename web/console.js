@@ -285,9 +285,24 @@ const loadDue = pager(
   (c) => {
     const link = el("a", { href: "#customers" }, c.id);
     link.addEventListener("click", run(() => { $("lookup-id").value = c.id; return lookup(); }));
-    return row(link, c.kind, (c.flagReasons || []).join(", "), at(c.refreshDueAt), at(c.purgeDueAt), at(c.lastActivityAt));
+    return row(link, c.kind, flagReasons(c.flagReasons), at(c.refreshDueAt), at(c.purgeDueAt), at(c.lastActivityAt));
   },
 );
+
+// The hygiene reason codes (docs/hygiene.md), as staff read them.
+const reasonLabels = {
+  refresh_period_elapsed: "信息久未更新 · information not updated for the grade's period",
+  id_document_expiring: "证件即将到期 · identity document expiring",
+  id_document_expired: "证件已过期 · identity document expired",
+  mandatory_missing: "必填信息缺失 · mandatory information missing",
+  prospect_inactive: "潜在客户长期无往来 · prospect inactive",
+  consent_withdrawn: "已撤回同意 · consent withdrawn",
+  relationship_ended: "业务关系已结束 · relationship ended",
+};
+
+function flagReasons(codes) {
+  return (codes || []).map((c) => reasonLabels[c] || c).join("; ");
+}
 
 function reasons(list) {
   if (!list || !list.length) return null;
@@ -336,7 +351,7 @@ async function lookup() {
   const facts = [
     ["类型 · Kind", c.kind],
     ["KYC 级 · KYC grade", c.kycGrade ? "是 · yes" : "否 · no"],
-    ["标记 · Flag", c.flag ? c.flag + " (" + (c.flagReasons || []).join(", ") + ")" : "—"],
+    ["标记 · Flag", c.flag ? c.flag + " (" + flagReasons(c.flagReasons) + ")" : "—"],
     ["建档 · Created", when(c.createdAt)],
     ["最近往来 · Last activity", when(c.lastActivityAt)],
     ["更新期限 · Refresh due", when(c.refreshDueAt) || "—"],
