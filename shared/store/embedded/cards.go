@@ -33,23 +33,9 @@ func (s *Store) GetCard(ctx context.Context, id string) (store.Card, error) {
 
 // UpdateCard implements store.Store.
 func (s *Store) UpdateCard(ctx context.Context, id string, fn func(*store.Card) error) (store.Card, error) {
-	var out store.Card
-	err := s.update(ctx, func(t txn) error {
-		prev, next, err := loadTwice[store.Card](t.b(bCards), id)
-		if err != nil {
-			return err
-		}
-		if err := fn(next); err != nil {
-			return err
-		}
+	return updateItem(ctx, s, bCards, "card", id, fn, func(prev, next *store.Card) {
 		next.ID, next.Version = prev.ID, prev.Version+1
-		out = *next
-		return t.putCard(prev, &out)
-	})
-	if err != nil {
-		return store.Card{}, fmt.Errorf("update card %s: %w", id, err)
-	}
-	return out, nil
+	}, txn.putCard)
 }
 
 // ListCards implements store.Store.

@@ -17,26 +17,12 @@ func (s *Store) GetCustomer(ctx context.Context, id string) (customer.Customer, 
 // UpdateCustomer implements store.Store. The ID and the lookup keys stay as stored whatever fn
 // does: keys are added by File and removed by PurgeCustomer only.
 func (s *Store) UpdateCustomer(ctx context.Context, id string, fn func(*customer.Customer) error) (customer.Customer, error) {
-	var out customer.Customer
-	err := s.update(ctx, func(t txn) error {
-		prev, next, err := loadTwice[customer.Customer](t.b(bCusts), id)
-		if err != nil {
-			return err
-		}
-		if err := fn(next); err != nil {
-			return err
-		}
+	return updateItem(ctx, s, bCusts, "customer", id, fn, func(prev, next *customer.Customer) {
 		next.ID, next.Keys, next.Version = prev.ID, prev.Keys, prev.Version+1
 		if next.UpdatedAt.Equal(prev.UpdatedAt) {
 			next.UpdatedAt = now()
 		}
-		out = *next
-		return t.putCustomer(prev, &out)
-	})
-	if err != nil {
-		return customer.Customer{}, fmt.Errorf("update customer %s: %w", id, err)
-	}
-	return out, nil
+	}, txn.putCustomer)
 }
 
 // History implements store.Store.

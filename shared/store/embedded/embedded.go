@@ -302,6 +302,30 @@ func load[T any](b *bolt.Bucket, k []byte) (*T, error) {
 	return v, nil
 }
 
+// updateItem is the read-modify-write every Update method shares, in one transaction: fn
+// changes a copy of the stored item, stamp restores what fn may not change and bumps the
+// version, and put writes the item with its indexes.
+func updateItem[T any](ctx context.Context, s *Store, bucket []byte, what, id string, fn func(*T) error, stamp func(prev, next *T), put func(t txn, prev, next *T) error) (T, error) {
+	var out T
+	err := s.update(ctx, func(t txn) error {
+		prev, next, err := loadTwice[T](t.b(bucket), id)
+		if err != nil {
+			return err
+		}
+		if err := fn(next); err != nil {
+			return err
+		}
+		stamp(prev, next)
+		out = *next
+		return put(t, prev, &out)
+	})
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("update %s %s: %w", what, id, err)
+	}
+	return out, nil
+}
+
 // loadTwice decodes the item at id into two independent values, the stored one and one for an
 // update function to change, or fails with ErrNotFound.
 func loadTwice[T any](b *bolt.Bucket, id string) (prev, next *T, err error) {

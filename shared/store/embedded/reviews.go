@@ -43,23 +43,9 @@ func (s *Store) ListReviews(ctx context.Context, status store.ReviewStatus, p st
 
 // UpdateReview implements store.Store.
 func (s *Store) UpdateReview(ctx context.Context, id string, fn func(*store.Review) error) (store.Review, error) {
-	var out store.Review
-	err := s.update(ctx, func(t txn) error {
-		prev, next, err := loadTwice[store.Review](t.b(bReviews), id)
-		if err != nil {
-			return err
-		}
-		if err := fn(next); err != nil {
-			return err
-		}
+	return updateItem(ctx, s, bReviews, "review", id, fn, func(prev, next *store.Review) {
 		next.ID, next.Version = prev.ID, prev.Version+1
-		out = *next
-		return t.putReview(prev, &out)
-	})
-	if err != nil {
-		return store.Review{}, fmt.Errorf("update review %s: %w", id, err)
-	}
-	return out, nil
+	}, txn.putReview)
 }
 
 // MarkDistinct implements store.Store.

@@ -52,26 +52,12 @@ func (s *Store) GetSubmission(ctx context.Context, id string) (store.Submission,
 
 // UpdateSubmission implements store.Store.
 func (s *Store) UpdateSubmission(ctx context.Context, id string, fn func(*store.Submission) error) (store.Submission, error) {
-	var out store.Submission
-	err := s.update(ctx, func(t txn) error {
-		prev, next, err := loadTwice[store.Submission](t.b(bSubs), id)
-		if err != nil {
-			return err
-		}
-		if err := fn(next); err != nil {
-			return err
-		}
+	return updateItem(ctx, s, bSubs, "submission", id, fn, func(prev, next *store.Submission) {
 		next.ID, next.Version = prev.ID, prev.Version+1
 		if next.UpdatedAt.Equal(prev.UpdatedAt) {
 			next.UpdatedAt = now()
 		}
-		out = *next
-		return t.putSubmission(prev, &out)
-	})
-	if err != nil {
-		return store.Submission{}, fmt.Errorf("update submission %s: %w", id, err)
-	}
-	return out, nil
+	}, txn.putSubmission)
 }
 
 // PendingSubmissions implements store.Store.
