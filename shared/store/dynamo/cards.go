@@ -49,29 +49,16 @@ func (s *Store) GetCard(ctx context.Context, id string) (store.Card, error) {
 
 // UpdateCard applies fn and writes the card on the version read.
 func (s *Store) UpdateCard(ctx context.Context, id string, fn func(*store.Card) error) (store.Card, error) {
-	var out store.Card
-	err := update(ctx, updateAttempts, func() error {
-		cur, err := s.GetCard(ctx, id)
-		if err != nil {
-			return err
-		}
-		next := cur
-		if err := fn(&next); err != nil {
-			return err
-		}
-		next.ID = id
-		next.Version = cur.Version + 1
+	return updateVersioned(ctx, "card", id, s.GetCard, fn, func(cur store.Card, next *store.Card) int64 {
+		next.ID, next.Version = id, cur.Version+1
+		return cur.Version
+	}, func(ctx context.Context, next store.Card, version int64) error {
 		it, err := cardItem(next)
 		if err != nil {
 			return err
 		}
-		if err := s.transact(ctx, versionCond(it, cur.Version), cardRefs(next)...); err != nil {
-			return fmt.Errorf("dynamo: update card %s: %w", id, err)
-		}
-		out = next
-		return nil
+		return s.transact(ctx, versionCond(it, version), cardRefs(next)...)
 	})
-	return out, err
 }
 
 // ListCards reads the card listing in issue order; the issue-time bounds narrow the key

@@ -22,33 +22,21 @@ func (s *Store) GetCustomer(ctx context.Context, id string) (customer.Customer, 
 // UpdatedAt alone it is set to now. The index attributes are rebuilt from the result, so a
 // cleared due date or flag leaves its index at once.
 func (s *Store) UpdateCustomer(ctx context.Context, id string, fn func(*customer.Customer) error) (customer.Customer, error) {
-	var out customer.Customer
-	err := update(ctx, updateAttempts, func() error {
-		cur, err := s.GetCustomer(ctx, id)
-		if err != nil {
-			return err
-		}
-		next := cur
-		if err := fn(&next); err != nil {
-			return err
-		}
+	return updateVersioned(ctx, "customer", id, s.GetCustomer, fn, func(cur customer.Customer, next *customer.Customer) int64 {
 		// Keys change only through File and PurgeCustomer, which keep the key items in step.
 		next.ID, next.Keys = id, cur.Keys
 		next.Version = cur.Version + 1
 		if next.UpdatedAt.Equal(cur.UpdatedAt) {
 			next.UpdatedAt = s.now().UTC()
 		}
+		return cur.Version
+	}, func(ctx context.Context, next customer.Customer, version int64) error {
 		it, err := customerItem(next)
 		if err != nil {
 			return err
 		}
-		if err := s.putVersioned(ctx, it, cur.Version); err != nil {
-			return fmt.Errorf("dynamo: update customer %s: %w", id, err)
-		}
-		out = next
-		return nil
+		return s.putVersioned(ctx, it, version)
 	})
-	return out, err
 }
 
 // History lists a customer's history oldest first: the SUB# items of its partition.

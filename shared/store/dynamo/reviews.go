@@ -123,29 +123,16 @@ func (s *Store) ListReviews(ctx context.Context, status store.ReviewStatus, p st
 // UpdateReview applies fn and writes the review on the version read, with its
 // back-references (fn may name other customers).
 func (s *Store) UpdateReview(ctx context.Context, id string, fn func(*store.Review) error) (store.Review, error) {
-	var out store.Review
-	err := update(ctx, updateAttempts, func() error {
-		cur, err := s.GetReview(ctx, id)
-		if err != nil {
-			return err
-		}
-		next := cur
-		if err := fn(&next); err != nil {
-			return err
-		}
-		next.ID = id
-		next.Version = cur.Version + 1
+	return updateVersioned(ctx, "review", id, s.GetReview, fn, func(cur store.Review, next *store.Review) int64 {
+		next.ID, next.Version = id, cur.Version+1
+		return cur.Version
+	}, func(ctx context.Context, next store.Review, version int64) error {
 		it, err := reviewItem(next)
 		if err != nil {
 			return err
 		}
-		if err := s.transact(ctx, versionCond(it, cur.Version), reviewRefs(next)...); err != nil {
-			return fmt.Errorf("dynamo: update review %s: %w", id, err)
-		}
-		out = next
-		return nil
+		return s.transact(ctx, versionCond(it, version), reviewRefs(next)...)
 	})
-	return out, err
 }
 
 type distinctPair struct {

@@ -185,12 +185,15 @@ func update(ctx context.Context, attempts int, once func() error) error {
 	}
 }
 
-// UpdateSubmission applies fn and writes the result on the version read. When fn leaves
-// UpdatedAt alone it is set to now; fn cannot change the ID.
-func (s *Store) UpdateSubmission(ctx context.Context, id string, fn func(*store.Submission) error) (store.Submission, error) {
-	var out store.Submission
+// updateVersioned is the read-modify-write every Update method shares, retried when a
+// concurrent writer wins: get reads the item, fn changes a copy, stamp restores what fn may
+// not change, bumps the version and returns the version read, and write stores the copy on
+// the condition that the stored version is still that one.
+func updateVersioned[T any](ctx context.Context, what, id string, get func(context.Context, string) (T, error),
+	fn func(*T) error, stamp func(cur T, next *T) int64, write func(ctx context.Context, next T, version int64) error) (T, error) {
+	var out T
 	err := update(ctx, updateAttempts, func() error {
-		cur, err := s.GetSubmission(ctx, id)
+		cur, err := get(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -198,23 +201,34 @@ func (s *Store) UpdateSubmission(ctx context.Context, id string, fn func(*store.
 		if err := fn(&next); err != nil {
 			return err
 		}
-		next.ID = id
-		next.Version = cur.Version + 1
-		if next.UpdatedAt.Equal(cur.UpdatedAt) {
-			next.UpdatedAt = s.now().UTC()
-		}
-		next = withSourceRef(next)
-		it, err := submissionItem(next)
-		if err != nil {
-			return err
-		}
-		if err := s.putVersioned(ctx, it, cur.Version); err != nil {
-			return fmt.Errorf("dynamo: update submission %s: %w", id, err)
+		version := stamp(cur, &next)
+		if err := write(ctx, next, version); err != nil {
+			return fmt.Errorf("dynamo: update %s %s: %w", what, id, err)
 		}
 		out = next
 		return nil
 	})
 	return out, err
+}
+
+// UpdateSubmission applies fn and writes the result on the version read. When fn leaves
+// UpdatedAt alone it is set to now; fn cannot change the ID.
+func (s *Store) UpdateSubmission(ctx context.Context, id string, fn func(*store.Submission) error) (store.Submission, error) {
+	return updateVersioned(ctx, "submission", id, s.GetSubmission, fn, func(cur store.Submission, next *store.Submission) int64 {
+		next.ID = id
+		next.Version = cur.Version + 1
+		if next.UpdatedAt.Equal(cur.UpdatedAt) {
+			next.UpdatedAt = s.now().UTC()
+		}
+		*next = withSourceRef(*next)
+		return cur.Version
+	}, func(ctx context.Context, next store.Submission, version int64) error {
+		it, err := submissionItem(next)
+		if err != nil {
+			return err
+		}
+		return s.putVersioned(ctx, it, version)
+	})
 }
 
 // ExpiredPayloads reads the sparse payload expiry partitions of GSI3 up to upTo: only
