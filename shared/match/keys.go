@@ -27,6 +27,7 @@ const (
 	KeyNameDate    = "name_dob"      // phonetic code of one name part + birth date
 	KeyNamesYear   = "names_year"    // phonetic codes of both name parts + birth year
 	KeyNamesDay    = "names_day"     // phonetic codes of both name parts + birth month and day
+	KeyNamesMonth  = "names_month"   // phonetic codes of both name parts + birth month
 	KeyNamePost    = "name_postcode" // phonetic code of one name part + postcode
 	KeyDatePost    = "dob_postcode"  // birth date + postcode
 	KeyNameMonth   = "name_month"    // phonetic code of one name part + birth year and month
@@ -83,6 +84,7 @@ func Keys(s customer.Submission) []KeyValue {
 				pair := codes[0] + "|" + codes[1]
 				ks.add(KeyNamesYear, pair+"|"+d.String()[:4], false)
 				ks.add(KeyNamesDay, pair+"|"+d.String()[4:], false)
+				ks.add(KeyNamesMonth, pair+"|"+d.String()[4:6], false)
 			}
 		}
 		for _, c := range codes {

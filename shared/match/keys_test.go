@@ -63,6 +63,12 @@ func TestKeysMeetForTheSamePerson(t *testing.T) {
 			wantKind: KeyNameMonth,
 		},
 		{
+			name:     "birth year and day both wrong",
+			a:        person("Erika Weber", "1995-02-01", nil),
+			b:        person("Erika Weber", "1992-02-29", nil),
+			wantKind: KeyNamesMonth,
+		},
+		{
 			name:     "names changed, same birth date and street",
 			a:        person("Amber White", "1969-09-05", withAddress("1 Shackleton Circuit", "Hackham", "6770")),
 			b:        person("Amger Brangwen", "1969-09-05", withAddress("1 Shackleton Circuit", "Hackham", "6707")),
