@@ -48,10 +48,41 @@ func TestImportRunsEveryRecordThroughTheWorkflowAndExportLinksListsThem(t *testi
 	if sum.Records != 5 || sum.Outcomes["FILED"] != 3 || sum.Outcomes["REJECTED"] != 1 || len(sum.Unreadable) != 1 || sum.Unreadable[0] != 5 {
 		t.Fatalf("summary = %+v, want 3 filed, 1 rejected, line 5 unreadable", sum)
 	}
+	if len(sum.Rejected) != 1 || sum.Rejected[0].Line != 4 || sum.Rejected[0].SourceRef != "bad" ||
+		len(sum.Rejected[0].Errors) != 1 || sum.Rejected[0].Errors[0] != (rejectedField{Path: "person.birthDate", Code: "date_future"}) {
+		t.Fatalf("rejected = %+v, want line 4 (bad) with person.birthDate date_future", sum.Rejected)
+	}
+	if !strings.Contains(out, "rejected line 4 sourceRef bad: person.birthDate (date_future)") || strings.Contains(out, "2999") {
+		t.Fatalf("text summary does not name the rejected record and field, or shows its value:\n%s", out)
+	}
 
 	// Importing the same file again changes nothing.
 	if code, _, errOut := runCmd(t, "", "import", "--data", data, file); code != exitOK {
 		t.Fatalf("re-import exit %d: %s", code, errOut)
+	}
+
+	// A corrected rejected record is filed under the same sourceRef, and importing it again
+	// changes nothing; a changed record that was filed is a conflict.
+	fixed := filepath.Join(t.TempDir(), "fixed.ndjson")
+	body := `{"sourceRef":"bad","channel":"import","kind":"person","person":{"name":"李四","birthDate":"1999-01-01"}}
+{"sourceRef":"b1","channel":"import","kind":"person","person":{"name":"Maria Rossi","birthDate":"1980-05-06"}}
+`
+	if err := os.WriteFile(fixed, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		code, out, errOut := runCmd(t, "", "import", "--data", data, fixed)
+		if code != exitOK {
+			t.Fatalf("import of the corrected record exit %d: %s", code, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		var fixedSum importSummary
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &fixedSum); err != nil {
+			t.Fatal(err)
+		}
+		if fixedSum.Outcomes["FILED"] != 1 || fixedSum.Outcomes["CONFLICT"] != 1 {
+			t.Fatalf("corrected import outcomes = %v, want 1 FILED and 1 CONFLICT", fixedSum.Outcomes)
+		}
 	}
 	code, out, errOut = runCmd(t, "", "export", "links", "--data", data)
 	if code != exitOK {
@@ -61,15 +92,17 @@ func TestImportRunsEveryRecordThroughTheWorkflowAndExportLinksListsThem(t *testi
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 5 || strings.Join(rows[0], ",") != "source_ref,submission_id,customer_id,decision" {
-		t.Fatalf("export:\n%s\nwant a header and four submissions", out)
+	if len(rows) != 6 || strings.Join(rows[0], ",") != "source_ref,submission_id,customer_id,decision" {
+		t.Fatalf("export:\n%s\nwant a header and five submissions", out)
 	}
-	customerOf := map[string]string{}
+	customerOf := map[string][]string{}
 	for _, r := range rows[1:] {
-		customerOf[r[0]] = r[2]
+		customerOf[r[0]] = append(customerOf[r[0]], r[2])
 	}
-	if customerOf["a1"] == "" || customerOf["a1"] != customerOf["a2"] || customerOf["b1"] == customerOf["a1"] || customerOf["bad"] != "" {
-		t.Fatalf("links = %v, want a1 and a2 on one customer, b1 on another, bad on none", customerOf)
+	a1, a2, b1, bad := customerOf["a1"], customerOf["a2"], customerOf["b1"], customerOf["bad"]
+	if len(a1) != 1 || a1[0] == "" || len(a2) != 1 || a2[0] != a1[0] || len(b1) != 1 || b1[0] == a1[0] ||
+		len(bad) != 2 || (bad[0] == "") == (bad[1] == "") {
+		t.Fatalf("links = %v, want a1 and a2 on one customer, b1 on another, bad once rejected and once filed", customerOf)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/intake-project/intake/shared/ids"
@@ -33,9 +34,27 @@ type importSummary struct {
 	Records    int            `json:"records"`
 	Outcomes   map[string]int `json:"outcomes"`
 	Unreadable []int          `json:"unreadableLines,omitempty"`
+	Rejected   []rejection    `json:"rejected,omitempty"`
 	Seconds    float64        `json:"seconds"`
 	PerSecond  float64        `json:"recordsPerSecond"`
 }
+
+// rejection tells which record the workflow rejected and why: its line, its sourceRef and
+// submission ID, and the fields at fault (paths and codes, never values).
+type rejection struct {
+	Line         int             `json:"line"`
+	SourceRef    string          `json:"sourceRef,omitempty"`
+	SubmissionID string          `json:"submissionId"`
+	Errors       []rejectedField `json:"errors"`
+}
+
+type rejectedField struct {
+	Path string `json:"path"`
+	Code string `json:"code"`
+}
+
+// shownRejections bounds the rejections printed as text; the JSON summary lists them all.
+const shownRejections = 20
 
 // runImport stores each record as a submission and runs it through the workflow before
 // taking the next, exactly as the API's submissions are run, so the result does not depend on
@@ -91,7 +110,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	for line := 1; ; line++ {
 		raw, readErr := r.ReadBytes('\n')
 		if len(bytes.TrimSpace(raw)) > 0 {
-			outcome, err := importRecord(ctx, s.store, runner, raw)
+			sub, outcome, err := importRecord(ctx, s.store, runner, raw)
 			if err != nil {
 				if ctx.Err() != nil {
 					break
@@ -104,6 +123,9 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 					fmt.Fprintf(stderr, "intake import: line %d: %v\n", line, err)
 					return exitFailed
 				}
+			}
+			if outcome == string(store.StatusRejected) {
+				sum.Rejected = append(sum.Rejected, rejectionOf(line, sub))
 			}
 			sum.Records++
 			sum.Outcomes[outcome]++
@@ -133,12 +155,12 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 var errUnreadable = errors.New("not a submission")
 
-// importRecord stores one record and runs it through the workflow, returning the status it
-// ended with (or the status it had, when the record was imported before).
-func importRecord(ctx context.Context, st store.Store, runner *localflow.Runner, raw []byte) (string, error) {
+// importRecord stores one record and runs it through the workflow, returning the submission
+// and the status it ended with (or the status it had, when the record was imported before).
+func importRecord(ctx context.Context, st store.Store, runner *localflow.Runner, raw []byte) (store.Submission, string, error) {
 	payload, decodeErrs, err := validate.Decode(bytes.NewReader(raw))
 	if err != nil || len(decodeErrs) > 0 {
-		return "", errUnreadable
+		return store.Submission{}, "", errUnreadable
 	}
 	sum := sha256.Sum256(bytes.TrimSpace(raw))
 	bodyHash := hex.EncodeToString(sum[:])
@@ -148,25 +170,43 @@ func importRecord(ctx context.Context, st store.Store, runner *localflow.Runner,
 	}
 	now := time.Now().UTC()
 	payload.ReceivedAt = &now
-	sub, created, err := st.CreateSubmission(ctx, store.Submission{
-		ID: ids.New(now), IdempotencyKey: key, BodyHash: bodyHash, Status: store.StatusReceived,
-		ReceivedAt: now, UpdatedAt: now, Payload: &payload, SourceRef: payload.SourceRef,
-	})
+	create := func(key string) (store.Submission, bool, error) {
+		return st.CreateSubmission(ctx, store.Submission{
+			ID: ids.New(now), IdempotencyKey: key, BodyHash: bodyHash, Status: store.StatusReceived,
+			ReceivedAt: now, UpdatedAt: now, Payload: &payload, SourceRef: payload.SourceRef,
+		})
+	}
+	sub, created, err := create(key)
+	if err == nil && !created && sub.BodyHash != bodyHash && sub.Status == store.StatusRejected {
+		// A corrected version of a rejected record: it gets a submission of its own, keyed by
+		// its content too, so importing the corrected file again is still harmless.
+		sub, created, err = create(key + "#" + bodyHash)
+	}
 	if err != nil {
-		return "", fmt.Errorf("store submission: %w", err)
+		return store.Submission{}, "", fmt.Errorf("store submission: %w", err)
 	}
 	if !created && sub.BodyHash != bodyHash {
-		return "CONFLICT", nil
+		return sub, "CONFLICT", nil
 	}
 	if created || sub.Status == store.StatusReceived {
 		if err := runner.RunNow(ctx, sub.ID); err != nil {
-			return "", err
+			return store.Submission{}, "", err
 		}
 		if sub, err = st.GetSubmission(ctx, sub.ID); err != nil {
-			return "", fmt.Errorf("read outcome: %w", err)
+			return store.Submission{}, "", fmt.Errorf("read outcome: %w", err)
 		}
 	}
-	return string(sub.Status), nil
+	return sub, string(sub.Status), nil
+}
+
+func rejectionOf(line int, sub store.Submission) rejection {
+	r := rejection{Line: line, SourceRef: sub.SourceRef, SubmissionID: sub.ID, Errors: []rejectedField{}}
+	if sub.Outcome != nil {
+		for _, e := range sub.Outcome.Errors {
+			r.Errors = append(r.Errors, rejectedField{Path: e.Path, Code: e.Code})
+		}
+	}
+	return r
 }
 
 func printImportSummary(w io.Writer, s importSummary) {
@@ -178,6 +218,24 @@ func printImportSummary(w io.Writer, s importSummary) {
 	sort.Strings(names)
 	for _, name := range names {
 		fmt.Fprintf(w, "  %-10s %d\n", name, s.Outcomes[name])
+	}
+	for i, r := range s.Rejected {
+		if i == shownRejections {
+			fmt.Fprintf(w, "  ... %d more rejected records in the JSON summary below\n", len(s.Rejected)-i)
+			break
+		}
+		fields := make([]string, len(r.Errors))
+		for j, e := range r.Errors {
+			fields[j] = e.Path + " (" + e.Code + ")"
+		}
+		ref := ""
+		if r.SourceRef != "" {
+			ref = " sourceRef " + r.SourceRef
+		}
+		fmt.Fprintf(w, "  rejected line %d%s: %s\n", r.Line, ref, strings.Join(fields, ", "))
+	}
+	if len(s.Rejected) > 0 {
+		fmt.Fprintln(w, "  (`intake validate` explains each field error in English and Chinese)")
 	}
 	if len(s.Unreadable) > 0 {
 		fmt.Fprintf(w, "  unreadable lines (not JSON, unknown fields, wrong types; see `intake validate`): %v\n", s.Unreadable)
