@@ -49,11 +49,12 @@ lint:
 build:
 	bash infra/build/build.sh
 
-## bench: filings per second on both stores, and the matcher's cost at 1k/10k/100k customers (docs/performance.md)
+## bench: filings per second on both stores; a decision's and a whole submission's cost at 1k/10k/100k customers (docs/performance.md)
 bench: tools
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/store/embedded/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime=300x ./shared/store/dynamo/
 	$(GO) test -run '^$$' -bench Decide -benchtime 5000x -benchmem ./shared/match/matcheval/
+	$(GO) test -run '^$$' -bench SubmissionAtScale -benchtime 1000x -benchmem -timeout 30m ./shared/steps/
 
 clean:
 	rm -rf bin dist

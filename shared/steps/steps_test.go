@@ -69,28 +69,32 @@ func (f *fixture) receive(id string, payload *customer.Submission) {
 // run takes a submission through the steps in the order the state machine does.
 func (f *fixture) run(id string) steps.Result {
 	f.t.Helper()
-	in := steps.Input{SubmissionID: id}
-	v, err := f.steps.Validate(f.ctx, in)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	if !v.Valid {
-		r, err := f.steps.MarkRejected(f.ctx, steps.RejectInput{SubmissionID: id, Validation: v})
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		return r
-	}
-	d := f.dedupe(id)
-	sc, err := f.steps.Score(f.ctx, steps.ScoreInput{SubmissionID: id, Dedupe: d})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	r, err := f.steps.File(f.ctx, steps.FileInput{SubmissionID: id, Dedupe: d, Score: sc})
+	r, err := runSteps(f.ctx, f.steps, id)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	return r
+}
+
+// runSteps takes a stored submission through the steps in the order the state machine does.
+func runSteps(ctx context.Context, s *steps.Steps, id string) (steps.Result, error) {
+	in := steps.Input{SubmissionID: id}
+	v, err := s.Validate(ctx, in)
+	if err != nil {
+		return steps.Result{}, err
+	}
+	if !v.Valid {
+		return s.MarkRejected(ctx, steps.RejectInput{SubmissionID: id, Validation: v})
+	}
+	d, err := s.Dedupe(ctx, in)
+	if err != nil {
+		return steps.Result{}, err
+	}
+	sc, err := s.Score(ctx, steps.ScoreInput{SubmissionID: id, Dedupe: d})
+	if err != nil {
+		return steps.Result{}, err
+	}
+	return s.File(ctx, steps.FileInput{SubmissionID: id, Dedupe: d, Score: sc})
 }
 
 func (f *fixture) dedupe(id string) steps.Dedupe {

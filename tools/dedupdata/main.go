@@ -168,8 +168,8 @@ func writeTruth(path string, recs []matcheval.Record) error {
 
 func evaluate(data string, m *match.Matcher, w io.Writer) error {
 	fmt.Fprintf(w, "rules %s\n", m.Rules().Version)
-	fmt.Fprintf(w, "%-20s %7s %9s %9s %9s %9s %7s %7s %9s %9s %6s %5s\n",
-		"dataset", "records", "truePairs", "predicted", "correct", "precision", "recall", "F1", "possible", "blocking", "maxCand", "trunc")
+	fmt.Fprintf(w, "%-20s %7s %9s %9s %9s %9s %7s %7s %9s %8s %10s %9s %6s %5s\n",
+		"dataset", "records", "truePairs", "predicted", "correct", "precision", "recall", "F1", "possible", "possTrue", "reviewedF1", "blocking", "maxCand", "trunc")
 	files, err := matcheval.Files(data)
 	if err != nil {
 		return err
@@ -181,9 +181,9 @@ func evaluate(data string, m *match.Matcher, w io.Writer) error {
 		}
 		met := matcheval.Evaluate(m, recs)
 		sharing, total := matcheval.PairCompleteness(recs)
-		fmt.Fprintf(w, "%-20s %7d %9d %9d %9d %9.4f %7.4f %7.4f %9d %9.4f %6d %5d\n",
+		fmt.Fprintf(w, "%-20s %7d %9d %9d %9d %9.4f %7.4f %7.4f %9d %8d %10.4f %9.4f %6d %5d\n",
 			name, met.Records, met.TruePairs, met.PredictedPairs, met.CorrectPairs, met.Precision, met.Recall, met.F1,
-			met.Decisions["POSSIBLE"], float64(sharing)/float64(max(total, 1)), met.MaxCandidates, met.Truncations)
+			met.Decisions["POSSIBLE"], met.PossibleTrue, met.ReviewedF1, float64(sharing)/float64(max(total, 1)), met.MaxCandidates, met.Truncations)
 	}
 	return nil
 }

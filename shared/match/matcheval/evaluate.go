@@ -102,6 +102,11 @@ type Metrics struct {
 	Recall         float64
 	F1             float64
 	Decisions      map[customer.Decision]int
+	// PossibleTrue counts the POSSIBLE decisions whose candidate holds a record of the same
+	// person: the review items that should be merged. ReviewedF1 is the F1 reached when every
+	// review item is decided correctly (those merged, the others kept apart).
+	PossibleTrue int
+	ReviewedF1   float64
 	// MaxCandidates is the most candidates one decision compared; Truncations counts capped
 	// blocks.
 	MaxCandidates int
@@ -114,43 +119,96 @@ func Evaluate(m *match.Matcher, recs []Record) Metrics {
 	ix := NewIndex(m)
 	met := Metrics{Records: len(recs), Decisions: map[customer.Decision]int{}}
 	filedOn := make([]int, len(recs))
+	entitiesOn := map[int]map[string]bool{}
+	// merged links each record to the customer it would join if the review items holding a
+	// true pair were merged.
+	reviewed := newUnion(len(recs))
+	firstOn := map[int]int{}
 	for i, r := range recs {
 		res, at := ix.File(r.Submission)
 		met.Decisions[res.Decision]++
 		met.MaxCandidates = max(met.MaxCandidates, res.Explanation.Candidates)
+		if res.Decision == customer.DecisionPossible {
+			if cand, ok := ix.position[res.CustomerID]; ok && entitiesOn[cand][r.Entity] {
+				met.PossibleTrue++
+				reviewed.join(i, firstOn[cand])
+			}
+		}
 		filedOn[i] = at
+		if entitiesOn[at] == nil {
+			entitiesOn[at] = map[string]bool{}
+			firstOn[at] = i
+		}
+		entitiesOn[at][r.Entity] = true
+		reviewed.join(i, firstOn[at])
 	}
 	met.Customers = ix.Len()
 	met.Truncations = ix.Truncations
+	met.TruePairs, met.PredictedPairs, met.CorrectPairs = pairCounts(recs, func(i int) int { return filedOn[i] })
+	met.Precision = ratio(met.CorrectPairs, met.PredictedPairs)
+	met.Recall = ratio(met.CorrectPairs, met.TruePairs)
+	met.F1 = f1(met.Precision, met.Recall)
+	_, predicted, correct := pairCounts(recs, reviewed.find)
+	met.ReviewedF1 = f1(ratio(correct, predicted), ratio(correct, met.TruePairs))
+	return met
+}
+
+// pairCounts counts the true pairs, the pairs of records placed together by group, and the
+// correct ones among them.
+func pairCounts(recs []Record, group func(i int) int) (truePairs, predicted, correct int) {
 	entitySize := map[string]int{}
 	type cell struct {
-		customer int
-		entity   string
+		group  int
+		entity string
 	}
-	customerSize := map[int]int{}
+	groupSize := map[int]int{}
 	cells := map[cell]int{}
 	for i, r := range recs {
+		g := group(i)
 		entitySize[r.Entity]++
-		customerSize[filedOn[i]]++
-		cells[cell{filedOn[i], r.Entity}]++
+		groupSize[g]++
+		cells[cell{g, r.Entity}]++
 	}
 	pairs := func(n int) int { return n * (n - 1) / 2 }
 	for _, n := range entitySize {
-		met.TruePairs += pairs(n)
+		truePairs += pairs(n)
 	}
-	for _, n := range customerSize {
-		met.PredictedPairs += pairs(n)
+	for _, n := range groupSize {
+		predicted += pairs(n)
 	}
 	for _, n := range cells {
-		met.CorrectPairs += pairs(n)
+		correct += pairs(n)
 	}
-	met.Precision = ratio(met.CorrectPairs, met.PredictedPairs)
-	met.Recall = ratio(met.CorrectPairs, met.TruePairs)
-	if met.Precision+met.Recall > 0 {
-		met.F1 = 2 * met.Precision * met.Recall / (met.Precision + met.Recall)
-	}
-	return met
+	return truePairs, predicted, correct
 }
+
+func f1(precision, recall float64) float64 {
+	if precision+recall == 0 {
+		return 0
+	}
+	return 2 * precision * recall / (precision + recall)
+}
+
+// union is a disjoint-set forest over record positions.
+type union []int
+
+func newUnion(n int) union {
+	u := make(union, n)
+	for i := range u {
+		u[i] = i
+	}
+	return u
+}
+
+func (u union) find(i int) int {
+	for u[i] != i {
+		u[i] = u[u[i]]
+		i = u[i]
+	}
+	return i
+}
+
+func (u union) join(a, b int) { u[u.find(a)] = u.find(b) }
 
 func ratio(a, b int) float64 {
 	if b == 0 {

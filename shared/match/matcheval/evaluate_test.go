@@ -42,6 +42,9 @@ func TestEvaluationMeetsTheQualityTargets(t *testing.T) {
 			if met.Precision < tt.minPrecision || met.F1 < tt.minF1 {
 				t.Errorf("precision %.4f, F1 %.4f; want at least %.3f and %.3f", met.Precision, met.F1, tt.minPrecision, tt.minF1)
 			}
+			if met.ReviewedF1 < 0.995 {
+				t.Errorf("F1 after review %.4f: review items miss true pairs", met.ReviewedF1)
+			}
 			if met.Truncations != 0 {
 				t.Errorf("%d blocks truncated on a small file", met.Truncations)
 			}
@@ -129,6 +132,28 @@ func TestIndexMergesOnlyMatches(t *testing.T) {
 	}
 	if met.Precision != 1 || met.Recall != 1 || met.F1 != 1 {
 		t.Errorf("precision %.2f recall %.2f F1 %.2f, want 1", met.Precision, met.Recall, met.F1)
+	}
+}
+
+func TestEvaluationCountsReviewItemsHoldingTruePairs(t *testing.T) {
+	// Same names, birth dates wrong in year and day: both pairs go to review; only the first
+	// is one person, and the third record matches the second.
+	const sample = "fname_c1,fname_c2,lname_c1,lname_c2,by,bm,bd,rec_id,ent_id\n" +
+		"ERIKA,NA,WEBER,NA,1995,2,1,1,1\n" +
+		"ERIKA,NA,WEBER,NA,1992,2,29,2,1\n" +
+		"ERIKA,NA,WEBER,NA,1992,2,29,3,1\n" +
+		"ANDREA,NA,SCHMIDT,NA,1966,2,21,4,2\n" +
+		"ANDREA,NA,SCHMIDT,NA,1945,2,20,5,3\n"
+	recs, err := matcheval.ReadRLdata(strings.NewReader(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	met := matcheval.Evaluate(defaultMatcher(t), recs)
+	if met.Decisions[customer.DecisionPossible] != 2 || met.PossibleTrue != 1 {
+		t.Fatalf("decisions %v, %d possible true; want 2 POSSIBLE, 1 holding a true pair", met.Decisions, met.PossibleTrue)
+	}
+	if met.CorrectPairs != 1 || met.TruePairs != 3 || met.ReviewedF1 != 1 {
+		t.Errorf("correct %d of %d true pairs, reviewed F1 %.3f; want 1 of 3 and 1 after review", met.CorrectPairs, met.TruePairs, met.ReviewedF1)
 	}
 }
 
