@@ -30,12 +30,19 @@ const importFile = `{"sourceRef":"a1","channel":"import","kind":"person","person
 not json at all
 `
 
-func TestImportRunsEveryRecordThroughTheWorkflowAndExportLinksListsThem(t *testing.T) {
-	data := t.TempDir()
+// writeNDJSON writes body to a new file and returns its path.
+func writeNDJSON(t *testing.T, body string) string {
+	t.Helper()
 	file := filepath.Join(t.TempDir(), "in.ndjson")
-	if err := os.WriteFile(file, []byte(importFile), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return file
+}
+
+// runImportOf imports file into data and returns the JSON summary and the whole output.
+func runImportOf(t *testing.T, data, file string) (importSummary, string) {
+	t.Helper()
 	code, out, errOut := runCmd(t, "", "import", "--data", data, file)
 	if code != exitOK {
 		t.Fatalf("import exit %d: %s", code, errOut)
@@ -45,6 +52,21 @@ func TestImportRunsEveryRecordThroughTheWorkflowAndExportLinksListsThem(t *testi
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil {
 		t.Fatalf("summary line: %v\n%s", err, out)
 	}
+	return sum, out
+}
+
+// importedData is a data folder into which importFile has been imported.
+func importedData(t *testing.T) string {
+	t.Helper()
+	data := t.TempDir()
+	runImportOf(t, data, writeNDJSON(t, importFile))
+	return data
+}
+
+func TestImportRunsEveryRecordThroughTheWorkflowAndExportLinksListsThem(t *testing.T) {
+	data := t.TempDir()
+	file := writeNDJSON(t, importFile)
+	sum, out := runImportOf(t, data, file)
 	if sum.Records != 5 || sum.Outcomes["FILED"] != 3 || sum.Outcomes["REJECTED"] != 1 || len(sum.Unreadable) != 1 || sum.Unreadable[0] != 5 {
 		t.Fatalf("summary = %+v, want 3 filed, 1 rejected, line 5 unreadable", sum)
 	}
@@ -63,28 +85,15 @@ func TestImportRunsEveryRecordThroughTheWorkflowAndExportLinksListsThem(t *testi
 
 	// A corrected rejected record is filed under the same sourceRef, and importing it again
 	// changes nothing; a changed record that was filed is a conflict.
-	fixed := filepath.Join(t.TempDir(), "fixed.ndjson")
-	body := `{"sourceRef":"bad","channel":"import","kind":"person","person":{"name":"李四","birthDate":"1999-01-01"}}
+	fixed := writeNDJSON(t, `{"sourceRef":"bad","channel":"import","kind":"person","person":{"name":"李四","birthDate":"1999-01-01"}}
 {"sourceRef":"b1","channel":"import","kind":"person","person":{"name":"Maria Rossi","birthDate":"1980-05-06"}}
-`
-	if err := os.WriteFile(fixed, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	for range 2 {
-		code, out, errOut := runCmd(t, "", "import", "--data", data, fixed)
-		if code != exitOK {
-			t.Fatalf("import of the corrected record exit %d: %s", code, errOut)
-		}
-		lines := strings.Split(strings.TrimSpace(out), "\n")
-		var fixedSum importSummary
-		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &fixedSum); err != nil {
-			t.Fatal(err)
-		}
-		if fixedSum.Outcomes["FILED"] != 1 || fixedSum.Outcomes["CONFLICT"] != 1 {
+		if fixedSum, _ := runImportOf(t, data, fixed); fixedSum.Outcomes["FILED"] != 1 || fixedSum.Outcomes["CONFLICT"] != 1 {
 			t.Fatalf("corrected import outcomes = %v, want 1 FILED and 1 CONFLICT", fixedSum.Outcomes)
 		}
 	}
-	code, out, errOut = runCmd(t, "", "export", "links", "--data", data)
+	code, out, errOut := runCmd(t, "", "export", "links", "--data", data)
 	if code != exitOK {
 		t.Fatalf("export exit %d: %s", code, errOut)
 	}
@@ -107,14 +116,7 @@ func TestImportRunsEveryRecordThroughTheWorkflowAndExportLinksListsThem(t *testi
 }
 
 func TestSweepAndPurgeReportWithoutPersonalData(t *testing.T) {
-	data := t.TempDir()
-	file := filepath.Join(t.TempDir(), "in.ndjson")
-	if err := os.WriteFile(file, []byte(importFile), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, _, errOut := runCmd(t, "", "import", "--data", data, file); code != exitOK {
-		t.Fatalf("import: %s", errOut)
-	}
+	data := importedData(t)
 	later := "2036-01-01T00:00:00Z"
 	code, out, errOut := runCmd(t, "", "sweep", "--data", data, "--dry-run", "--now", later)
 	if code != exitOK || !strings.Contains(out, "dry run") || !strings.Contains(out, "refresh_period_elapsed") {
@@ -139,14 +141,7 @@ func TestSweepAndPurgeReportWithoutPersonalData(t *testing.T) {
 // three filed payloads (the rejected one had none left); the links export still lists every
 // submission by its sourceRef.
 func TestPurgeDropsExpiredPayloadsAndKeepsTheLinks(t *testing.T) {
-	data := t.TempDir()
-	file := filepath.Join(t.TempDir(), "in.ndjson")
-	if err := os.WriteFile(file, []byte(importFile), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, _, errOut := runCmd(t, "", "import", "--data", data, file); code != exitOK {
-		t.Fatalf("import: %s", errOut)
-	}
+	data := importedData(t)
 	later := time.Now().UTC().AddDate(0, 0, 60).Format(time.RFC3339)
 
 	code, out, errOut := runCmd(t, "", "purge", "--data", data, "--now", later, "--dry-run")
@@ -192,14 +187,7 @@ func TestPurgeDropsExpiredPayloadsAndKeepsTheLinks(t *testing.T) {
 }
 
 func TestRescoreReportsAPassOverEveryCustomer(t *testing.T) {
-	data := t.TempDir()
-	file := filepath.Join(t.TempDir(), "in.ndjson")
-	if err := os.WriteFile(file, []byte(importFile), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, _, errOut := runCmd(t, "", "import", "--data", data, file); code != exitOK {
-		t.Fatalf("import: %s", errOut)
-	}
+	data := importedData(t)
 	code, out, errOut := runCmd(t, "", "rescore", "--data", data)
 	if code != exitOK {
 		t.Fatalf("rescore exit %d: %s", code, errOut)
